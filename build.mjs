@@ -1,0 +1,30 @@
+// Bundles the client, the language server and the CLI into dist/. The parser's WASM ships beside the bundles.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+mkdirSync('dist', { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' }),
+  build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+]);
+
+// libpg-query loads libpg-query.wasm from the directory of the bundle that requires it.
+const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
+copyFileSync(wasm, 'dist/libpg-query.wasm');
+chmodSync('dist/cli.js', 0o755);
+if (watch) console.log('built');
