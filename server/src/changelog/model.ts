@@ -69,8 +69,10 @@ export interface ParamValue {
 
 /** Where the text of SQL came from, so offsets in `text` map back to the file. */
 export interface SqlText {
-  /** the SQL as Liquibase sees it (inline sql: after ${property} expansion; sqlFile: file text, BOM removed) */
+  /** the SQL as Liquibase executes it: after ${property} expansion, BOM removed */
   text: string;
+  /** what Liquibase hashes for MD5SUM when it differs from `text` (sqlFile: the file before ${property} expansion) */
+  checksumText?: string;
   /** the file that holds the SQL (a changelog for inline SQL, the .sql file for sqlFile) */
   file: string;
   /**

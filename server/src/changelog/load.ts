@@ -1,0 +1,437 @@
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { analyseSql } from '../sql/analyse';
+import { isFormattedSql, parseFormattedSql } from './formatted-sql';
+import { LineIndex } from './line-index';
+import type { Change, Changelog, ChangelogFile, ChangelogKind, Changeset, Finding, Include, Range, SqlText } from './model';
+import { PropertyScope } from './properties';
+import { isYamlChangelog, parseYamlChangelog } from './yaml-changelog';
+
+/** Where changelog text comes from: the disk, with the editor's unsaved documents laid over it. */
+export interface SourceReader {
+  readFile(path: string): string | undefined;
+  isDirectory(path: string): boolean;
+  /** names of the entries of a folder, or undefined when it is not one */
+  listDirectory(path: string): string[] | undefined;
+}
+
+export const diskReader: SourceReader = {
+  readFile(path) {
+    try {
+      return fs.readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  isDirectory(path) {
+    try {
+      return fs.statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  listDirectory(path) {
+    try {
+      return fs.readdirSync(path);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export function overlayReader(open: Map<string, string>, base: SourceReader = diskReader): SourceReader {
+  return {
+    readFile: (path) => open.get(path) ?? base.readFile(path),
+    isDirectory: (path) => base.isDirectory(path),
+    listDirectory: (path) => base.listDirectory(path),
+  };
+}
+
+export interface LoadOptions {
+  reader?: SourceReader;
+  /** absolute folders, like Liquibase's --search-path; the first one that holds the root changelog names its FILENAME */
+  searchPath?: string[];
+  /** -D parameters */
+  properties?: Record<string, string>;
+  /** a cache kept between loads so an edit re-reads only the file that changed */
+  cache?: ChangelogCache;
+}
+
+/** Parsed files by path, each valid for one text and one set of visible properties. */
+export class ChangelogCache {
+  private readonly files = new Map<string, { text: string; propertiesKey: string; file: ChangelogFile }>();
+  private readonly sqlFiles = new Map<string, { text: string; propertiesKey: string; options: string; sql: SqlText }>();
+
+  file(path: string, text: string, propertiesKey: string, parse: () => ChangelogFile): ChangelogFile {
+    const hit = this.files.get(path);
+    if (hit && hit.text === text && hit.propertiesKey === propertiesKey) return hit.file;
+    const file = parse();
+    this.files.set(path, { text, propertiesKey, file });
+    return file;
+  }
+
+  clear(): void {
+    this.files.clear();
+    this.sqlFiles.clear();
+  }
+
+  sql(path: string, text: string, propertiesKey: string, options: string, make: () => SqlText): SqlText {
+    const key = `${path}\u0000${options}`;
+    const hit = this.sqlFiles.get(key);
+    if (hit && hit.text === text && hit.propertiesKey === propertiesKey) return hit.sql;
+    const sql = make();
+    this.sqlFiles.set(key, { text, propertiesKey, options, sql });
+    return sql;
+  }
+}
+
+const CHANGELOG_EXTENSIONS = ['.yaml', '.yml', '.json', '.sql', '.xml'];
+
+/** Reads a changelog and everything it includes into one model, in Liquibase's execution order. Never throws. */
+export function loadChangelog(rootPath: string, options: LoadOptions = {}): Changelog {
+  return new ChangelogLoader(nodePath.resolve(rootPath), options).load();
+}
+
+class ChangelogLoader {
+  private readonly reader: SourceReader;
+  private readonly cache: ChangelogCache;
+  private readonly changelog: Changelog;
+  private readonly searchRoots: string[];
+  private readonly stack: string[] = [];
+
+  constructor(private readonly root: string, private readonly options: LoadOptions) {
+    this.reader = options.reader ?? diskReader;
+    this.cache = options.cache ?? new ChangelogCache();
+    this.changelog = { root, files: new Map(), sqlFiles: new Map(), changesets: [], findings: [] };
+    this.searchRoots = (options.searchPath ?? []).map((p) => nodePath.resolve(p));
+  }
+
+  load(): Changelog {
+    const scope = new PropertyScope(this.options.properties ?? {});
+    const text = this.reader.readFile(this.root);
+    if (text === undefined) {
+      this.changelog.findings.push({
+        rule: 'missing-file', severity: 'error', message: `Cannot read changelog ${this.root}.`, file: this.root,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      });
+      return this.changelog;
+    }
+    this.visit(this.root, text, this.rootLogicalPath(text), scope, [], []);
+    this.checkDuplicateIdentities();
+    for (const file of this.changelog.files.values()) this.changelog.findings.push(...file.findings);
+    return this.changelog;
+  }
+
+  /** DATABASECHANGELOG.FILENAME of the root: its path relative to the search path root that holds it */
+  private rootLogicalPath(text: string): string {
+    const holder = this.searchRoots.find((r) => isInside(this.root, r)) ?? this.inferSearchRoot(text);
+    return toPosix(nodePath.relative(holder, this.root));
+  }
+
+  /**
+   * With no search path given (the editor), find the folder Liquibase would have been run from: the nearest
+   * ancestor under which the root's first search-path-relative include exists, else a Maven/Gradle resources
+   * folder, else the changelog's own folder.
+   */
+  private inferSearchRoot(text: string): string {
+    const dir = nodePath.dirname(this.root);
+    const reference = /^\s*-?\s*(?:file|path)\s*:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
+    const relative = /relativeToChangelogFile\s*:\s*["']?true/i.test(text);
+    if (reference && !relative) {
+      const clean = stripClasspath(reference);
+      for (let d = dir, i = 0; i < 8; i++, d = nodePath.dirname(d)) {
+        if (this.exists(nodePath.join(d, clean))) {
+          this.searchRoots.push(d);
+          return d;
+        }
+        if (nodePath.dirname(d) === d) break;
+      }
+    }
+    const resources = /^(.*[\\/]src[\\/](?:main|test)[\\/]resources)(?:[\\/]|$)/.exec(dir)?.[1];
+    if (resources) return resources;
+    return dir;
+  }
+
+  private visit(path: string, text: string, logicalPath: string, scope: PropertyScope, contexts: string[], labels: string[]): void {
+    if (this.stack.includes(path)) return;
+    this.stack.push(path);
+    const kind = kindOf(path, text);
+    if (kind === undefined) {
+      this.stack.pop();
+      return;
+    }
+    const file = this.cache.file(path, text, scope.key(), () => this.parse(path, text, kind, logicalPath, scope));
+    if (kind === 'yaml' || kind === 'formatted-sql') for (const p of file.properties) scope.define(p);
+    this.changelog.files.set(path, file);
+
+    const fileLogicalPath = (file as ChangelogFile & { logicalFilePath?: string }).logicalFilePath ?? logicalPath;
+    const steps = [
+      ...file.changesets.map((c) => ({ at: c.range.start, changeset: c })),
+      ...file.includes.map((i) => ({ at: i.range.start, include: i })),
+    ].sort((a, b) => a.at.line - b.at.line || a.at.character - b.at.character);
+    for (const step of steps) {
+      if ('changeset' in step && step.changeset) {
+        const changeset = step.changeset;
+        changeset.logicalPath = changeset.attributes.logicalFilePath ?? fileLogicalPath;
+        changeset.inheritedContexts = contexts;
+        changeset.inheritedLabels = labels;
+        changeset.index = this.changelog.changesets.length;
+        this.changelog.changesets.push(changeset);
+        for (const change of allChanges(changeset)) this.resolveChangeFile(change, path, scope, changeset);
+        this.analyseChangeset(changeset);
+      } else if ('include' in step && step.include) {
+        this.followInclude(step.include, path, logicalPath, scope, contexts, labels);
+      }
+    }
+    this.stack.pop();
+  }
+
+  private parse(path: string, text: string, kind: ChangelogKind, logicalPath: string, scope: PropertyScope): ChangelogFile {
+    if (kind === 'yaml') return parseYamlChangelog(path, text, { logicalPath, properties: scope });
+    if (kind === 'formatted-sql') return parseFormattedSql(path, text, { logicalPath, properties: (t: string) => scope.expand(t) });
+    return rawSqlChangelog(path, text, logicalPath, scope);
+  }
+
+  private followInclude(include: Include, from: string, fromLogical: string, scope: PropertyScope, contexts: string[], labels: string[]): void {
+    const childContexts = include.context ? [...contexts, include.context] : contexts;
+    const childLabels = include.labels ? [...labels, include.labels] : labels;
+    const resolved = this.resolve(include.path, from, include.relativeToChangelogFile);
+    include.resolvedPath = resolved;
+    if (include.kind === 'include') {
+      if (!resolved || this.reader.isDirectory(resolved)) {
+        if (include.errorIfMissing) this.missing(include.pathRange, from, `Included file '${include.path}' not found${this.where(include.relativeToChangelogFile, from)}.`);
+        return;
+      }
+      const text = this.reader.readFile(resolved)!;
+      if (this.stack.includes(resolved)) {
+        this.report(from, include.pathRange, 'include-cycle', `'${include.path}' includes this file again (include cycle); Liquibase would loop.`);
+        return;
+      }
+      this.visit(resolved, text, this.childLogicalPath(include.path, fromLogical, include.relativeToChangelogFile), scope, childContexts, childLabels);
+      return;
+    }
+    if (!resolved || !this.reader.isDirectory(resolved)) {
+      if (include.errorIfMissing) this.missing(include.pathRange, from, `Folder '${include.path}' for includeAll not found${this.where(include.relativeToChangelogFile, from)}.`);
+      return;
+    }
+    const files = this.listChangelogs(resolved);
+    include.files = files;
+    if (files.length === 0 && include.errorIfMissing) {
+      this.missing(include.pathRange, from, `includeAll folder '${include.path}' holds no changelog files.`);
+    }
+    const folderLogical = this.childLogicalPath(include.path, fromLogical, include.relativeToChangelogFile);
+    for (const file of files) {
+      if (file === from) continue;
+      const text = this.reader.readFile(file);
+      if (text === undefined) continue;
+      const logical = toPosix(nodePath.join(folderLogical, nodePath.relative(resolved, file)));
+      this.visit(file, text, logical, scope, childContexts, childLabels);
+    }
+  }
+
+  /** includeAll: every changelog file below the folder, sorted by path as Liquibase sorts them */
+  private listChangelogs(dir: string): string[] {
+    const out: string[] = [];
+    const walk = (d: string, depth: number) => {
+      if (depth > 32) return;
+      for (const name of this.reader.listDirectory(d) ?? []) {
+        const full = nodePath.join(d, name);
+        if (this.reader.isDirectory(full)) walk(full, depth + 1);
+        else if (CHANGELOG_EXTENSIONS.includes(nodePath.extname(name).toLowerCase())) out.push(full);
+      }
+    };
+    walk(dir, 0);
+    const rel = (p: string) => toPosix(nodePath.relative(dir, p));
+    return out.sort((a, b) => (rel(a) < rel(b) ? -1 : rel(a) > rel(b) ? 1 : 0));
+  }
+
+  private resolveChangeFile(change: Change, from: string, scope: PropertyScope, changeset: Changeset): void {
+    if (change.type !== 'sqlFile' && !(change.type === 'createView' && change.params.path) && !(change.type === 'createProcedure' && change.params.path)) return;
+    const written = change.params.path?.value;
+    if (typeof written !== 'string' || !written) return;
+    const relative = change.params.relativeToChangelogFile?.value === true || String(change.params.relativeToChangelogFile?.value) === 'true';
+    const resolved = this.resolve(written, from, relative);
+    if (!resolved || this.reader.isDirectory(resolved)) {
+      this.missing(change.pathRange ?? change.typeRange, from, `SQL file '${written}' not found${this.where(relative, from)}.`, changeset);
+      return;
+    }
+    change.resolvedPath = resolved;
+    const raw = this.reader.readFile(resolved) ?? '';
+    const options = {
+      splitStatements: change.type === 'sqlFile' ? boolParam(change, 'splitStatements') ?? true : false,
+      stripComments: boolParam(change, 'stripComments') ?? false,
+      endDelimiter: change.params.endDelimiter?.value != null ? String(change.params.endDelimiter.value) : undefined,
+    };
+    change.sql = this.cache.sql(resolved, raw, scope.key(), JSON.stringify(options), () => {
+      // Liquibase hashes the file as written (BOM removed) but executes it with ${…} expanded
+      const bom = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
+      const body = raw.slice(bom);
+      const identity = new Int32Array(body.length + 1).map((_, i) => i + bom);
+      const expanded = scope.expandWithOffsets(body, identity);
+      return {
+        text: expanded.text,
+        checksumText: expanded.text === body ? undefined : body,
+        file: resolved,
+        offsets: expanded.text === body ? undefined : expanded.offsets,
+        baseOffset: bom,
+        ...options,
+      };
+    });
+    const users = this.changelog.sqlFiles.get(resolved) ?? [];
+    users.push(change);
+    this.changelog.sqlFiles.set(resolved, users);
+    if (!this.changelog.files.has(resolved)) {
+      this.changelog.files.set(resolved, { path: resolved, kind: 'raw-sql', text: raw, changesets: [], includes: [], properties: [], findings: [] });
+    }
+  }
+
+  private analyseChangeset(changeset: Changeset): void {
+    const identity = { id: changeset.id, author: changeset.author };
+    const texts: SqlText[] = [];
+    for (const change of allChanges(changeset)) if (change.sql) texts.push(change.sql);
+    const visit = (conditions: NonNullable<Changeset['preconditions']>['conditions']) => {
+      for (const c of conditions) {
+        if (c.sql) texts.push(c.sql);
+        visit(c.nested);
+      }
+    };
+    if (changeset.preconditions) visit(changeset.preconditions.conditions);
+    for (const sql of texts) {
+      for (const finding of analyseSql(sql, this.lineIndex(sql.file))) this.changelog.findings.push({ ...finding, changeset: identity });
+    }
+  }
+
+  private readonly lineIndexes = new Map<string, LineIndex>();
+  private lineIndex(path: string): LineIndex {
+    let index = this.lineIndexes.get(path);
+    if (!index) {
+      index = new LineIndex(this.changelog.files.get(path)?.text ?? this.reader.readFile(path) ?? '');
+      this.lineIndexes.set(path, index);
+    }
+    return index;
+  }
+
+  private checkDuplicateIdentities(): void {
+    const seen = new Map<string, Changeset>();
+    for (const changeset of this.changelog.changesets) {
+      if (!changeset.id) continue;
+      const key = `${changeset.logicalPath}::${changeset.id}::${changeset.author}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, changeset);
+        continue;
+      }
+      const at = (c: Changeset) => `${nodePath.basename(c.file)}:${c.headerRange.start.line + 1}`;
+      this.changelog.findings.push({
+        rule: 'duplicate-changeset', severity: 'error',
+        message: `Duplicate changeset identity ${key}: also defined at ${at(first)}. Liquibase refuses the changelog (validation failed: duplicate identifiers).`,
+        file: changeset.file, range: changeset.idRange ?? changeset.headerRange, changeset: { id: changeset.id, author: changeset.author },
+      });
+    }
+  }
+
+  private resolve(written: string, from: string, relativeToChangelogFile: boolean): string | undefined {
+    const clean = stripClasspath(written);
+    if (relativeToChangelogFile) {
+      const p = nodePath.resolve(nodePath.dirname(from), clean);
+      return this.exists(p) ? p : undefined;
+    }
+    if (nodePath.isAbsolute(written) && this.exists(written)) return written;
+    const candidates = [...this.searchRoots];
+    // Liquibase resolves against its search path; the editor has none, so also try the folders around the changelog
+    for (let d = nodePath.dirname(this.root), i = 0; i < 8; i++, d = nodePath.dirname(d)) {
+      candidates.push(d);
+      if (nodePath.dirname(d) === d) break;
+    }
+    candidates.push(nodePath.dirname(from));
+    for (const root of candidates) {
+      const p = nodePath.resolve(root, clean);
+      if (this.exists(p)) return p;
+    }
+    return undefined;
+  }
+
+  private childLogicalPath(written: string, fromLogical: string, relativeToChangelogFile: boolean): string {
+    const clean = stripClasspath(written);
+    if (!relativeToChangelogFile) return toPosix(nodePath.posix.normalize(clean));
+    return toPosix(nodePath.posix.normalize(nodePath.posix.join(nodePath.posix.dirname(fromLogical), clean)));
+  }
+
+  private exists(path: string): boolean {
+    return this.reader.isDirectory(path) || this.reader.readFile(path) !== undefined;
+  }
+
+  private where(relative: boolean, from: string): string {
+    if (relative) return ` next to ${nodePath.basename(from)}`;
+    return this.searchRoots.length ? ` on the search path (${this.searchRoots.join(', ')})` : ' relative to the changelog or any folder above it';
+  }
+
+  private missing(range: Range, file: string, message: string, changeset?: Changeset): void {
+    this.report(file, range, 'missing-file', message, changeset);
+  }
+
+  private report(file: string, range: Range, rule: string, message: string, changeset?: Changeset): void {
+    const finding: Finding = { rule, severity: 'error', message, file, range };
+    if (changeset) finding.changeset = { id: changeset.id, author: changeset.author };
+    this.changelog.findings.push(finding);
+  }
+}
+
+/** A plain .sql file included by include/includeAll: one changeset `raw` by `includeAll`, run as one statement. */
+function rawSqlChangelog(path: string, text: string, logicalPath: string, scope: PropertyScope): ChangelogFile {
+  const lines = new LineIndex(text);
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const body = text.slice(bom);
+  const identity = new Int32Array(body.length + 1).map((_, i) => i + bom);
+  const expanded = scope.expandWithOffsets(body, identity);
+  const whole = lines.range(bom, text.length);
+  const sql: SqlText = {
+    text: expanded.text,
+    checksumText: expanded.text === body ? undefined : body,
+    file: path,
+    offsets: expanded.text === body ? undefined : expanded.offsets,
+    baseOffset: bom,
+    splitStatements: false,
+    stripComments: false,
+  };
+  const changeset: Changeset = {
+    id: 'raw', author: 'includeAll', file: path, logicalPath, kind: 'raw-sql', range: whole,
+    headerRange: lines.range(bom, lines.lineEnd(0)), attributes: { validCheckSum: [] }, inheritedContexts: [], inheritedLabels: [],
+    changes: [{ type: 'sql', range: whole, typeRange: whole, params: {}, raw: body, sql }], rollback: { kind: 'none' }, index: 0,
+  };
+  const findings: Finding[] = [];
+  if (!body.trim()) findings.push({ rule: 'empty-sql-file', severity: 'error', message: 'An included SQL file is empty; Liquibase rejects it.', file: path, range: whole });
+  return { path, kind: 'raw-sql', text, changesets: [changeset], includes: [], properties: [], findings };
+}
+
+export function allChanges(changeset: Changeset): Change[] {
+  return changeset.rollback.kind === 'changes' ? [...changeset.changes, ...changeset.rollback.changes] : changeset.changes;
+}
+
+export function kindOf(path: string, text: string): ChangelogKind | undefined {
+  const ext = nodePath.extname(path).toLowerCase();
+  if (ext === '.sql') return isFormattedSql(text) ? 'formatted-sql' : 'raw-sql';
+  if (ext === '.yaml' || ext === '.yml' || ext === '.json') return 'yaml';
+  if (isYamlChangelog(text)) return 'yaml';
+  return undefined;
+}
+
+function boolParam(change: Change, name: string): boolean | undefined {
+  const v = change.params[name]?.value;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') return v.toLowerCase() === 'true' ? true : v.toLowerCase() === 'false' ? false : undefined;
+  return undefined;
+}
+
+function stripClasspath(path: string): string {
+  return path.replace(/^classpath\*?:/, '').replace(/^\/+(?=[^/])/, (m) => (m && path.startsWith('classpath') ? '' : m));
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = nodePath.relative(dir, path);
+  return !!rel && !rel.startsWith('..') && !nodePath.isAbsolute(rel);
+}
+
+function toPosix(p: string): string {
+  return p.split(nodePath.sep).join('/');
+}

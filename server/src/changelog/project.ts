@@ -1,0 +1,139 @@
+import * as nodePath from 'node:path';
+import { ChangelogCache, diskReader, kindOf, loadChangelog, SourceReader } from './load';
+import type { Changelog, Changeset, Finding } from './model';
+
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'target', 'build', 'dist', 'out', '.gradle', '.idea', '.vscode', '.pgcs', 'bin', 'obj']);
+const MAX_FILES = 20_000;
+
+export interface ProjectOptions {
+  folders: string[];
+  searchPath?: string[];
+  properties?: Record<string, string>;
+}
+
+/**
+ * The changelogs of a workspace: every root changelog (a changelog no other changelog includes) loaded as one
+ * tree. Parsed files and SQL are cached across reloads, so after an edit only the edited file is read again.
+ */
+export class Project {
+  readonly cache = new ChangelogCache();
+  private candidates: string[] = [];
+  private trees = new Map<string, Changelog>();
+  /** file → roots of the trees that contain it */
+  private owners = new Map<string, Set<string>>();
+
+  constructor(private options: ProjectOptions, private reader: SourceReader = diskReader) {}
+
+  setReader(reader: SourceReader): void {
+    this.reader = reader;
+  }
+
+  configure(options: Partial<ProjectOptions>): void {
+    this.options = { ...this.options, ...options };
+    this.cache.clear();
+  }
+
+  /** Finds the changelog files in the workspace folders (by extension and a look at their first lines). */
+  discover(): void {
+    const found: string[] = [];
+    const walk = (dir: string, depth: number) => {
+      if (depth > 24 || found.length >= MAX_FILES) return;
+      for (const name of (this.reader.listDirectory(dir) ?? []).sort()) {
+        const full = nodePath.join(dir, name);
+        if (this.reader.isDirectory(full)) {
+          if (!SKIPPED_FOLDERS.has(name) && !name.startsWith('.')) walk(full, depth + 1);
+          continue;
+        }
+        if (!/\.(ya?ml|json|sql)$/i.test(name)) continue;
+        const text = this.reader.readFile(full);
+        if (text !== undefined && isChangelogText(full, text)) found.push(full);
+      }
+    };
+    for (const folder of this.options.folders) walk(folder, 0);
+    this.candidates = found;
+  }
+
+  /** Loads every tree again (cheap when nothing changed: the caches answer). */
+  reload(extraRoots: string[] = []): void {
+    const trees = new Map<string, Changelog>();
+    const owners = new Map<string, Set<string>>();
+    const included = new Set<string>();
+    const loaded = new Map<string, Changelog>();
+    const load = (root: string) => {
+      let tree = loaded.get(root);
+      if (!tree) {
+        tree = loadChangelog(root, { reader: this.reader, cache: this.cache, searchPath: this.options.searchPath, properties: this.options.properties });
+        loaded.set(root, tree);
+      }
+      return tree;
+    };
+    const roots = [...new Set([...this.candidates, ...extraRoots])];
+    for (const candidate of roots) {
+      if (included.has(candidate)) continue;
+      const tree = load(candidate);
+      for (const file of tree.files.keys()) if (file !== candidate) included.add(file);
+    }
+    for (const root of roots) {
+      if (included.has(root)) continue;
+      const tree = load(root);
+      trees.set(root, tree);
+      for (const file of tree.files.keys()) {
+        let set = owners.get(file);
+        if (!set) owners.set(file, (set = new Set()));
+        set.add(root);
+      }
+    }
+    this.trees = trees;
+    this.owners = owners;
+  }
+
+  /** Makes sure a file that is a changelog, but was not found by discover (new, or outside the folders), is a root. */
+  addCandidate(path: string, text: string): boolean {
+    if (this.candidates.includes(path) || !isChangelogText(path, text)) return false;
+    this.candidates.push(path);
+    return true;
+  }
+
+  removeCandidate(path: string): void {
+    this.candidates = this.candidates.filter((c) => c !== path);
+  }
+
+  treesOf(file: string): Changelog[] {
+    return [...(this.owners.get(file) ?? [])].map((root) => this.trees.get(root)!).filter(Boolean);
+  }
+
+  allTrees(): Changelog[] {
+    return [...this.trees.values()];
+  }
+
+  /** every file of every tree, with its findings (an empty list for a clean file) */
+  findingsByFile(): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    const seen = new Set<string>();
+    for (const tree of this.trees.values()) {
+      for (const file of tree.files.keys()) if (!out.has(file)) out.set(file, []);
+      for (const finding of tree.findings) {
+        // a file shared by two trees reports its own problems once
+        const key = `${finding.file}|${finding.rule}|${finding.range.start.line}:${finding.range.start.character}|${finding.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const list = out.get(finding.file) ?? [];
+        list.push(finding);
+        out.set(finding.file, list);
+      }
+    }
+    return out;
+  }
+
+  changesetsIn(file: string): Changeset[] {
+    const seen = new Set<Changeset>();
+    for (const tree of this.treesOf(file)) for (const c of tree.changesets) if (c.file === file) seen.add(c);
+    return [...seen];
+  }
+}
+
+export function isChangelogText(path: string, text: string): boolean {
+  const kind = kindOf(path, text.slice(0, 65536));
+  if (kind === 'yaml') return /^\s*["']?databaseChangeLog["']?\s*:/m.test(text.slice(0, 65536));
+  return kind === 'formatted-sql';
+}

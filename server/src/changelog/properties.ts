@@ -1,0 +1,73 @@
+import type { PropertyDefinition } from './model';
+
+/**
+ * The changelog parameters visible while a file is read. As in Liquibase, a parameter once set cannot be
+ * changed: `-D` values win over changelog `property` entries, and the first definition wins among those.
+ */
+export class PropertyScope {
+  private readonly values = new Map<string, string>();
+
+  constructor(commandLine: Record<string, string> = {}, private readonly parent?: PropertyScope) {
+    for (const [name, value] of Object.entries(commandLine)) this.values.set(name, value);
+  }
+
+  get(name: string): string | undefined {
+    return this.parent?.get(name) ?? this.values.get(name);
+  }
+
+  define(definition: PropertyDefinition): void {
+    if (definition.dbms && !dbmsIncludesPostgres(definition.dbms)) return;
+    if (this.get(definition.name) === undefined) this.values.set(definition.name, definition.value);
+  }
+
+  /** A scope for an included file: it sees everything defined so far; what it defines stays visible later. */
+  child(): PropertyScope {
+    return this;
+  }
+
+  /** identity of the values, for caches of parsed files */
+  key(): string {
+    const entries: string[] = [];
+    for (const [k, v] of this.values) entries.push(`${k}=${v}`);
+    return (this.parent ? this.parent.key() + '\u0000' : '') + entries.join('\u0001');
+  }
+
+  expand(text: string): string {
+    if (!text.includes('${')) return text;
+    return text.replace(PROPERTY_REFERENCE, (whole, name: string) => this.get(name) ?? whole);
+  }
+
+  /** expands ${name} keeping a source map: every character of a substituted value maps to the `$` of its reference */
+  expandWithOffsets(text: string, offsets: Int32Array): { text: string; offsets: Int32Array } {
+    if (!text.includes('${')) return { text, offsets };
+    let out = '';
+    const map: number[] = [];
+    let last = 0;
+    for (const match of text.matchAll(PROPERTY_REFERENCE)) {
+      const value = this.get(match[1]);
+      if (value === undefined) continue;
+      const at = match.index!;
+      for (let i = last; i < at; i++) map.push(offsets[i]);
+      out += text.slice(last, at);
+      for (let i = 0; i < value.length; i++) map.push(offsets[at]);
+      out += value;
+      last = at + match[0].length;
+    }
+    for (let i = last; i <= text.length; i++) map.push(offsets[i]);
+    out += text.slice(last);
+    return { text: out, offsets: Int32Array.from(map) };
+  }
+}
+
+export const PROPERTY_REFERENCE = /\$\{([^${}\s]+)\}/g;
+
+export function dbmsIncludesPostgres(dbms: string): boolean {
+  const names = dbms.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) return true;
+  if (names.some((n) => n === 'none')) return false;
+  if (names.some((n) => n === 'all')) return true;
+  const excluded = names.filter((n) => n.startsWith('!')).map((n) => n.slice(1));
+  const included = names.filter((n) => !n.startsWith('!'));
+  if (excluded.includes('postgresql')) return false;
+  return included.length === 0 || included.includes('postgresql');
+}

@@ -1,0 +1,101 @@
+import { Scalar } from 'yaml';
+
+/**
+ * Maps each character of a YAML scalar's decoded value back to its offset in the file, so SQL written in a
+ * `|` or `>` block, a quoted or a plain multi-line string is reported at the exact place.
+ *
+ * The decoded value is walked in step with the source: a value character is matched to the next source
+ * character equal to it, skipping only what YAML removes or rewrites (indentation, line breaks folded to
+ * spaces, quote doubling, escapes). What cannot be matched maps to the current source position, so an
+ * unusual scalar degrades to approximate positions, never to wrong text.
+ */
+export function scalarOffsets(node: Scalar, value: string, source: string): Int32Array {
+  const offsets = new Int32Array(value.length + 1);
+  const [start, valueEnd] = node.range ?? [0, 0];
+  const type = node.type;
+  let p = start;
+  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
+    const headerEnd = source.indexOf('\n', start);
+    p = headerEnd < 0 ? valueEnd : headerEnd + 1;
+  } else if (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') {
+    p = start + 1;
+  }
+  const end = Math.max(p, valueEnd);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    let q = p;
+    let matched = -1;
+    let advance = 1;
+    while (q < end) {
+      const s = source.charCodeAt(q);
+      if (s === c) {
+        matched = q;
+        break;
+      }
+      if (type === 'QUOTE_DOUBLE' && s === 92 /* \ */) {
+        const escape = decodeEscape(source, q);
+        if (escape.value === value.slice(i, i + escape.value.length) && escape.value.length > 0) {
+          matched = q;
+          advance = escape.length;
+          // a multi-unit escape (\U…) decodes to a surrogate pair: map both halves here
+          for (let k = 1; k < escape.value.length; k++) offsets[i + k] = q;
+          i += escape.value.length - 1;
+          break;
+        }
+        if (escape.value === '') {
+          q += escape.length; // an escaped line break produces nothing
+          continue;
+        }
+        break;
+      }
+      if (isSkippable(s, type)) {
+        // a folded line break becomes a space or a newline in the value
+        if ((c === 32 || c === 10) && (s === 10 || s === 13)) {
+          matched = q;
+          break;
+        }
+        q++;
+        continue;
+      }
+      break;
+    }
+    if (matched < 0) {
+      offsets[i] = Math.min(p, end);
+      continue;
+    }
+    offsets[i] = matched;
+    p = matched + advance;
+    if (source.charCodeAt(matched) === 13 && source.charCodeAt(p) === 10) p++;
+  }
+  offsets[value.length] = Math.min(p, end);
+  return offsets;
+}
+
+function isSkippable(c: number, type: Scalar['type']): boolean {
+  if (c === 32 || c === 9 || c === 10 || c === 13) return true;
+  if (type === 'QUOTE_SINGLE' && c === 39) return true;
+  return false;
+}
+
+function decodeEscape(source: string, at: number): { value: string; length: number } {
+  const next = source[at + 1];
+  const simple: Record<string, string> = {
+    '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+    ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+  };
+  if (next === undefined) return { value: '', length: 1 };
+  if (next in simple) return { value: simple[next], length: 2 };
+  const hexLength = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+  if (hexLength) {
+    const code = parseInt(source.slice(at + 2, at + 2 + hexLength), 16);
+    if (Number.isFinite(code) && code <= 0x10ffff) return { value: String.fromCodePoint(code), length: 2 + hexLength };
+  }
+  if (next === '\n' || next === '\r') {
+    let q = at + 1;
+    if (source[q] === '\r' && source[q + 1] === '\n') q++;
+    q++;
+    while (source[q] === ' ' || source[q] === '\t') q++;
+    return { value: '', length: q - at };
+  }
+  return { value: next, length: 2 };
+}

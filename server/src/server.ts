@@ -1,0 +1,167 @@
+import {
+  createConnection, Diagnostic, DiagnosticSeverity, DidChangeConfigurationNotification, ProposedFeatures,
+  TextDocuments, TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import * as nodePath from 'node:path';
+import { overlayReader } from './changelog/load';
+import type { Finding } from './changelog/model';
+import { Project } from './changelog/project';
+import { changesetHover } from './language/hover';
+import { documentLinks } from './language/links';
+import { documentSymbols, workspaceSymbols } from './language/symbols';
+import { initSqlParser } from './sql/statements';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const openText = new Map<string, string>();
+const project = new Project({ folders: [] }, overlayReader(openText));
+/** what was last published per file, so an edit sends only the files whose diagnostics changed */
+const published = new Map<string, string>();
+let ready: Promise<void> = Promise.resolve();
+let pending: NodeJS.Immediate | undefined;
+let hasConfiguration = false;
+
+connection.onInitialize((params) => {
+  const folders = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+  if (!folders.length && params.rootUri) folders.push(URI.parse(params.rootUri).fsPath);
+  const options = (params.initializationOptions ?? {}) as { searchPath?: string[]; properties?: Record<string, string> };
+  project.configure({ folders, ...settingsToOptions(options, folders) });
+  hasConfiguration = !!params.capabilities.workspace?.configuration;
+  ready = initSqlParser().then(() => {
+    project.discover();
+    project.reload();
+  });
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      documentLinkProvider: { resolveProvider: false },
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'pg-changesets', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (hasConfiguration) {
+    connection.client.register(DidChangeConfigurationNotification.type, { section: 'pgChangesets' }).catch(() => undefined);
+  }
+  await ready;
+  publishAll();
+});
+
+connection.onDidChangeConfiguration(async (change) => {
+  const settings = (change.settings?.pgChangesets ?? {}) as { searchPath?: string[]; properties?: Record<string, string> };
+  await ready;
+  const folders = project['options'].folders as string[];
+  project.configure(settingsToOptions(settings, folders));
+  project.discover();
+  schedule();
+});
+
+documents.onDidOpen((e) => track(e.document));
+documents.onDidChangeContent((e) => track(e.document));
+documents.onDidClose((e) => {
+  const path = pathOf(e.document.uri);
+  if (!path) return;
+  openText.delete(path);
+  schedule();
+});
+connection.onDidChangeWatchedFiles(() => {
+  project.discover();
+  schedule();
+});
+
+function track(document: TextDocument): void {
+  const path = pathOf(document.uri);
+  if (!path) return;
+  const text = document.getText();
+  openText.set(path, text);
+  project.addCandidate(path, text);
+  schedule();
+}
+
+/** Edits arrive in bursts; analyse once per burst, as soon as the event loop is free. */
+function schedule(): void {
+  if (pending) return;
+  pending = setImmediate(async () => {
+    pending = undefined;
+    await ready;
+    try {
+      project.reload();
+      publishAll();
+    } catch (error) {
+      connection.console.error(`pg-changesets: analysis failed: ${(error as Error).stack ?? error}`);
+    }
+  });
+}
+
+function publishAll(): void {
+  const byFile = project.findingsByFile();
+  for (const [file, findings] of byFile) {
+    const diagnostics = findings.map(toDiagnostic);
+    const key = JSON.stringify(diagnostics);
+    if (published.get(file) === key) continue;
+    published.set(file, key);
+    connection.sendDiagnostics({ uri: URI.file(file).toString(), diagnostics });
+  }
+  for (const file of [...published.keys()]) {
+    if (byFile.has(file)) continue;
+    published.delete(file);
+    connection.sendDiagnostics({ uri: URI.file(file).toString(), diagnostics: [] });
+  }
+}
+
+const severities = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
+
+function toDiagnostic(f: Finding): Diagnostic {
+  return { range: f.range, severity: severities[f.severity], code: f.rule, source: 'pg-changesets', message: f.message };
+}
+
+connection.onDocumentSymbol(async ({ textDocument }) => {
+  await ready;
+  const path = pathOf(textDocument.uri);
+  return path ? documentSymbols(project.changesetsIn(path)) : [];
+});
+
+connection.onWorkspaceSymbol(async ({ query }) => {
+  await ready;
+  const all = project.allTrees().flatMap((t) => t.changesets);
+  return workspaceSymbols(new Set(all), query);
+});
+
+connection.onDocumentLinks(async ({ textDocument }) => {
+  await ready;
+  const path = pathOf(textDocument.uri);
+  if (!path) return [];
+  for (const tree of project.treesOf(path)) {
+    const file = tree.files.get(path);
+    if (file) return documentLinks(file);
+  }
+  return [];
+});
+
+connection.onHover(async ({ textDocument, position }) => {
+  await ready;
+  const path = pathOf(textDocument.uri);
+  return path ? changesetHover(project.changesetsIn(path), position) : null;
+});
+
+function pathOf(uri: string): string | undefined {
+  const parsed = URI.parse(uri);
+  return parsed.scheme === 'file' ? parsed.fsPath : undefined;
+}
+
+function settingsToOptions(settings: { searchPath?: string[]; properties?: Record<string, string> }, folders: string[]) {
+  const base = folders[0] ?? process.cwd();
+  return {
+    searchPath: (settings.searchPath ?? []).map((p) => nodePath.resolve(base, p)),
+    properties: settings.properties ?? {},
+  };
+}
+
+documents.listen(connection);
+connection.listen();
