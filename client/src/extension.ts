@@ -1,10 +1,22 @@
 import * as path from 'node:path';
-import { ExtensionContext, workspace } from 'vscode';
+import { ExtensionContext, languages, TextDocument, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 
+// Liquibase recognises a formatted SQL changelog by its first line, but VS Code gives every .sql file to the
+// built-in SQL language before looking at first lines, so the switch to our grammar is made here.
+const FORMATTED_SQL_HEADER = /^\uFEFF?\s*--\s*liquibase\s+formatted\s+sql/i;
+
+function useFormattedSqlGrammar(document: TextDocument): void {
+  if (document.languageId !== 'sql') return;
+  if (FORMATTED_SQL_HEADER.test(document.lineAt(0).text)) void languages.setTextDocumentLanguage(document, 'liquibase-sql');
+}
+
 export async function activate(context: ExtensionContext): Promise<void> {
+  workspace.textDocuments.forEach(useFormattedSqlGrammar);
+  context.subscriptions.push(workspace.onDidOpenTextDocument(useFormattedSqlGrammar));
+
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
