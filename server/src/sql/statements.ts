@@ -1,5 +1,24 @@
-// CONTRACT (to be implemented): the SQL layer works on plain strings; mapping to file positions is the model's job.
+// CONTRACT (implemented below): the SQL layer works on plain strings; mapping to file positions is the model's job.
 // All offsets are JS string (UTF-16) indices into the `sql` text given.
+//
+// How parseSql works:
+//  1. executionChunks: the text is cut the way Liquibase 4.28.0 cuts it (splitStatements, endDelimiter, `GO` and
+//     `/` lines, BEGIN ... END blocks, trimming; see liquibase-splitter.ts), except that a PostgreSQL dollar-quoted
+//     body is never cut. liquibaseCuts lists where the real Liquibase would cut inside such a body.
+//  2. statements: each chunk is cut into single statements with a PostgreSQL lexer (quotes, E'' strings, quoted
+//     identifiers, dollar quotes, nested comments; `;` inside parentheses or a BEGIN ATOMIC body does not end a
+//     statement, as in psql; see pg-lexer.ts). Each statement is parsed on its own by libpg-query (PostgreSQL 18),
+//     so an error in one statement never hides the others. Parse results are cached per statement text (LRU).
+//  3. Syntax errors point at the offending token (libpg-query's cursorPosition, which counts characters, not bytes,
+//     extended to the end of the token there). "syntax error at end of input" points at the statement's last
+//     token, so the underline is visible where the statement stops.
+
+import { loadModule, parseSync } from 'libpg-query';
+import { liquibaseChunkText, liquibaseSplit } from './liquibase-splitter';
+import { lastRealToken, nextRealToken, operatorRunCost, splitPgStatements, tokenAtOrAfter } from './pg-lexer';
+import { ByteIndexMap, codePointOffsetToIndex, isAscii, toWellFormed, utf8Length } from './utf8-offsets';
+
+export { byteOffsetToIndex } from './utf8-offsets';
 
 export interface Span {
   start: number;
@@ -15,7 +34,14 @@ export interface SqlSyntaxError {
 }
 
 export interface ParsedStatement extends Span {
-  /** libpg-query's node for this statement: `{ CreateStmt: {...} }` etc.; undefined on syntax error or empty */
+  /**
+   * libpg-query's node for this statement: `{ CreateStmt: {...} }` etc.; undefined on syntax error or empty.
+   *
+   * LOCATIONS: every `location` (and similar) field inside `node` is a UTF-8 BYTE offset relative to the START OF
+   * THIS STATEMENT (`start`), because each statement is parsed on its own. Convert with
+   * `nodeLocation(sql, statement, location)`, which gives the UTF-16 index in `sql`.
+   * Nodes are shared between parses of the same statement text (cache): treat them as read-only.
+   */
   node?: Record<string, any>;
   /** the statement node's kind, e.g. 'CreateStmt', 'AlterTableStmt' */
   kind?: string;
@@ -32,6 +58,12 @@ export interface ParsedSql {
    * the span of the delimiter it would cut at. Empty when splitStatements is false.
    */
   liquibaseCuts: Span[];
+  /**
+   * Set when Liquibase 4.28's SQL tokenizer (SimpleSqlGrammar) rejects a character of the text, e.g. a form feed
+   * outside quotes and comments: the change then fails in Liquibase before reaching the database. The span is
+   * that character. (Addition to the original contract; optional.)
+   */
+  liquibaseError?: SqlSyntaxError;
 }
 
 export interface SqlOptions {
@@ -41,5 +73,256 @@ export interface SqlOptions {
   endDelimiter?: string;
 }
 
-export declare function initSqlParser(): Promise<void>;
-export declare function parseSql(sql: string, options: SqlOptions): ParsedSql;
+// ---------------------------------------------------------------------------------------------------------------
+// libpg-query
+
+let loaded = false;
+let loading: Promise<void> | undefined;
+
+/** Loads libpg-query's WASM module once; later calls return at once. Must complete before parseSql. */
+export function initSqlParser(): Promise<void> {
+  if (loaded) return Promise.resolve();
+  if (!loading) {
+    loading = loadModule().then(
+      () => {
+        loaded = true;
+      },
+      (e: unknown) => {
+        loading = undefined;
+        throw e;
+      },
+    );
+  }
+  return loading;
+}
+
+/** Statements longer than this many UTF-8 bytes are not handed to libpg-query (no node, no error). */
+export const MAX_PARSE_BYTES = 4 * 1024 * 1024;
+
+/** Above this operatorRunCost a statement is not handed to libpg-query (see operatorRunCost). */
+const MAX_OPERATOR_RUN_COST = 20_000_000;
+
+interface CachedParse {
+  node?: Record<string, any>;
+  kind?: string;
+  /** error relative to the statement text (UTF-16) */
+  error?: SqlSyntaxError;
+  /** when libpg-query read several statements: their spans in the text (first to last real token) */
+  parts?: Span[];
+  /** the text is pure ASCII (byte offsets == indices) */
+  ascii: boolean;
+}
+
+// Bounded LRU-like cache of parse results per statement text, in two generations: a hit in the old one is
+// promoted; when the young one holds CACHE_GENERATION_ENTRIES texts (or CACHE_GENERATION_CHARS characters) it
+// becomes the old one and the previous old one is dropped. A working set of up to 20,000 statements always hits;
+// at most 40,000 texts are held.
+const CACHE_GENERATION_ENTRIES = 20_000;
+const CACHE_GENERATION_CHARS = 16 * 1024 * 1024;
+let young = new Map<string, CachedParse>();
+let old = new Map<string, CachedParse>();
+let youngChars = 0;
+
+function cacheGet(text: string): CachedParse | undefined {
+  const hit = young.get(text);
+  if (hit !== undefined) return hit;
+  const aged = old.get(text);
+  if (aged !== undefined) {
+    old.delete(text);
+    cachePut(text, aged);
+  }
+  return aged;
+}
+
+function cachePut(text: string, value: CachedParse): void {
+  if (text.length > CACHE_GENERATION_CHARS / 2) return;
+  if (young.size >= CACHE_GENERATION_ENTRIES || youngChars + text.length > CACHE_GENERATION_CHARS) {
+    old = young;
+    young = new Map();
+    youngChars = 0;
+  }
+  young.set(text, value);
+  youngChars += text.length;
+}
+
+/** Empties the parse cache (tests, memory pressure). */
+export function clearSqlParseCache(): void {
+  young = new Map();
+  old = new Map();
+  youngChars = 0;
+}
+
+/** Parses one statement's text (no leading whitespace/comments, no trailing `;`). Never throws. */
+function parseStatementText(text: string): CachedParse {
+  const hit = cacheGet(text);
+  if (hit) return hit;
+  const result: CachedParse = { ...parseUncached(text), ascii: isAscii(text) };
+  if (loaded) cachePut(text, result);
+  return result;
+}
+
+function parseUncached(text: string): Omit<CachedParse, 'ascii'> {
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    return { error: { message: 'zero byte (NUL) is not allowed in SQL text', start: nul, end: nul + 1 } };
+  }
+  if (text.length * 3 > MAX_PARSE_BYTES && utf8Length(text) > MAX_PARSE_BYTES) return {};
+  if (!loaded) {
+    const tok = nextRealToken(text, 0, text.length) ?? { start: 0, end: Math.min(1, text.length) };
+    return { error: { message: 'SQL parser not initialised (initSqlParser was not awaited)', ...tok } };
+  }
+  if (operatorRunCost(text) > MAX_OPERATOR_RUN_COST) {
+    const tok = nextRealToken(text, 0, text.length) ?? { start: 0, end: Math.min(1, text.length) };
+    return {
+      error: {
+        message: 'statement not analysed: long runs of operator characters with many /* would stall the PostgreSQL scanner',
+        ...tok,
+      },
+    };
+  }
+  const input = toWellFormed(text);
+  let tree: any;
+  try {
+    tree = parseSync(input);
+  } catch (e: any) {
+    return { error: errorFromException(text, e) };
+  }
+  const stmts: any[] = Array.isArray(tree?.stmts) ? tree.stmts : [];
+  if (stmts.length === 0) return {};
+  const node = stmts[0]?.stmt;
+  if (!node || typeof node !== 'object') return {};
+  const kind = Object.keys(node)[0];
+  const result: Omit<CachedParse, 'ascii'> = { node, kind };
+  if (stmts.length > 1) {
+    const map = new ByteIndexMap(text);
+    const parts: Span[] = [];
+    for (const st of stmts) {
+      const loc = typeof st?.stmt_location === 'number' ? st.stmt_location : 0;
+      const a = map.toIndex(loc);
+      const b = typeof st?.stmt_len === 'number' && st.stmt_len > 0 ? map.toIndex(loc + st.stmt_len) : text.length;
+      const first = nextRealToken(text, a, b);
+      const last = lastRealToken(text, b, a);
+      if (first && last) parts.push({ start: first.start, end: last.end });
+    }
+    if (parts.length > 1) result.parts = parts;
+  }
+  return result;
+}
+
+function errorFromException(text: string, e: any): SqlSyntaxError {
+  const details = e?.sqlDetails;
+  const message: string = String(details?.message ?? e?.message ?? e ?? 'parse error');
+  if (!details || typeof details.cursorPosition !== 'number') {
+    // not a positioned PostgreSQL error (e.g. a WASM failure): show it on the first token
+    const tok = nextRealToken(text, 0, text.length) ?? { start: 0, end: Math.min(1, text.length) };
+    return { message, start: tok.start, end: tok.end };
+  }
+  const atEnd = /at end of input/.test(message);
+  // NB: the error cursor counts characters (code points), not bytes (see codePointOffsetToIndex)
+  const index = codePointOffsetToIndex(text, details.cursorPosition);
+  if (atEnd || index >= text.length) {
+    const last = lastRealToken(text, text.length, 0);
+    if (last) return { message, start: last.start, end: last.end };
+    return { message, start: text.length, end: text.length };
+  }
+  const tok = tokenAtOrAfter(text, index, text.length);
+  if (tok) return { message, start: tok.start, end: tok.end };
+  return { message, start: index, end: Math.min(text.length, index + 1) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// parseSql
+
+/**
+ * Byte-offset maps of statements, for nodeLocation: `true` for ASCII statements (recorded at parse time, so
+ * locations map in O(1)), a ByteIndexMap built on first use otherwise.
+ */
+const statementMaps = new WeakMap<ParsedStatement, ByteIndexMap | true>();
+
+/**
+ * Splits and parses SQL as Liquibase + PostgreSQL would see it. Synchronous; never throws, whatever the input.
+ * `initSqlParser()` must have completed (otherwise every statement carries a "not initialised" error).
+ */
+export function parseSql(sql: string, options: SqlOptions): ParsedSql {
+  try {
+    return parseSqlUnsafe(typeof sql === 'string' ? sql : String(sql ?? ''), options ?? { splitStatements: true, stripComments: false });
+  } catch (e: any) {
+    // last-resort guard: a bug here must not take the language server down
+    const message = 'internal error while analysing SQL: ' + String(e?.message ?? e);
+    const len = typeof sql === 'string' ? sql.length : 0;
+    return {
+      statements: len > 0 ? [{ start: 0, end: len, error: { message, start: 0, end: Math.min(len, 1) } }] : [],
+      executionChunks: len > 0 ? [{ start: 0, end: len }] : [],
+      liquibaseCuts: [],
+    };
+  }
+}
+
+function parseSqlUnsafe(sql: string, options: SqlOptions): ParsedSql {
+  const split = liquibaseSplit(sql, {
+    splitStatements: options.splitStatements !== false,
+    stripComments: options.stripComments === true,
+    endDelimiter: options.endDelimiter ?? undefined,
+  });
+  const statements: ParsedStatement[] = [];
+  for (const chunk of split.chunks) {
+    const chunkText = sql.slice(chunk.start, chunk.end);
+    for (const rel of splitPgStatements(chunkText)) {
+      addStatement(statements, sql, chunk.start + rel.start, chunk.start + rel.end, 0);
+    }
+  }
+  const out: ParsedSql = { statements, executionChunks: split.chunks, liquibaseCuts: split.cuts };
+  if (split.lexicalError) out.liquibaseError = split.lexicalError;
+  return out;
+}
+
+function addStatement(out: ParsedStatement[], sql: string, start: number, end: number, depth: number): void {
+  const text = sql.slice(start, end);
+  const parsed = parseStatementText(text);
+  if (parsed.parts && depth === 0) {
+    // psql's splitting normally yields exactly one statement; if libpg-query found several, parse each on its own
+    for (const m of parsed.parts) addStatement(out, sql, start + m.start, start + m.end, depth + 1);
+    return;
+  }
+  const statement: ParsedStatement = { start, end };
+  if (parsed.node) {
+    statement.node = parsed.node;
+    statement.kind = parsed.kind;
+  }
+  if (parsed.error) {
+    statement.error = { message: parsed.error.message, start: start + parsed.error.start, end: start + parsed.error.end };
+  }
+  if (parsed.ascii) statementMaps.set(statement, true);
+  out.push(statement);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers for rule authors and the engine
+
+/**
+ * UTF-16 index in `sql` of a libpg-query location (UTF-8 bytes, relative to the statement start) found in
+ * `statement.node`. O(1) for ASCII statements, O(log n) otherwise.
+ */
+export function nodeLocation(sql: string, statement: ParsedStatement, byteLocation: number): number {
+  let map = statementMaps.get(statement);
+  if (map === true) {
+    return statement.start + Math.min(Math.max(0, Math.floor(byteLocation) || 0), statement.end - statement.start);
+  }
+  if (!map) {
+    map = new ByteIndexMap(sql.slice(statement.start, statement.end));
+    statementMaps.set(statement, map);
+  }
+  return statement.start + map.toIndex(byteLocation);
+}
+
+/**
+ * The text the engine sends for one execution chunk, as Liquibase would send it: every '\r' deleted, comments
+ * (`--` and `/* *\/`, not inside quotes or dollar quotes) removed when stripComments is true, trimmed.
+ */
+export function executionText(sql: string, chunk: Span, stripComments: boolean): string {
+  try {
+    return liquibaseChunkText(sql, chunk, stripComments);
+  } catch {
+    return sql.slice(chunk.start, chunk.end);
+  }
+}
