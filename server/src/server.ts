@@ -5,9 +5,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import * as nodePath from 'node:path';
-import { overlayReader } from './changelog/load';
+import { diskReader, overlayReader } from './changelog/load';
 import type { Finding } from './changelog/model';
-import { Project } from './changelog/project';
+import { isChangelogText, Project } from './changelog/project';
 import { changesetHover } from './language/hover';
 import { documentLinks } from './language/links';
 import { documentSymbols, workspaceSymbols } from './language/symbols';
@@ -30,7 +30,7 @@ connection.onInitialize((params) => {
   project.configure({ folders, ...settingsToOptions(options, folders) });
   hasConfiguration = !!params.capabilities.workspace?.configuration;
   ready = initSqlParser().then(() => {
-    project.discover();
+    rediscover();
     project.reload();
   });
   return {
@@ -58,7 +58,7 @@ connection.onDidChangeConfiguration(async (change) => {
   await ready;
   const folders = project['options'].folders as string[];
   project.configure(settingsToOptions(settings, folders));
-  project.discover();
+  rediscover();
   schedule();
 });
 
@@ -68,12 +68,21 @@ documents.onDidClose((e) => {
   const path = pathOf(e.document.uri);
   if (!path) return;
   openText.delete(path);
+  // a changelog that only existed in the editor (never saved, or not a changelog on disk) is no longer one
+  const onDisk = diskReader.readFile(path);
+  if (onDisk === undefined || !isChangelogText(path, onDisk)) project.removeCandidate(path);
   schedule();
 });
 connection.onDidChangeWatchedFiles(() => {
-  project.discover();
+  rediscover();
   schedule();
 });
+
+/** Finds the changelogs on disk again, keeping the open documents that are changelogs but not (yet) on disk. */
+function rediscover(): void {
+  project.discover();
+  for (const [path, text] of openText) project.addCandidate(path, text);
+}
 
 function track(document: TextDocument): void {
   const path = pathOf(document.uri);

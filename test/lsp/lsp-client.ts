@@ -4,7 +4,8 @@ import { createMessageConnection, MessageConnection, StreamMessageReader, Stream
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 
-export const serverPath = join(__dirname, '../../dist/server.js');
+/** the bundled server; PGCS_SERVER points the tests at another build */
+export const serverPath = process.env.PGCS_SERVER ?? join(__dirname, '../../dist/server.js');
 
 /** A real LSP client: spawns `node dist/server.js --stdio` and speaks JSON-RPC over its pipes. */
 export class LspClient {
@@ -90,7 +91,8 @@ export class LspClient {
   async shutdown(): Promise<void> {
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      this.connection.sendNotification('exit');
+      // the server exits on `exit`, so the write may find the pipe already closed
+      this.connection.sendNotification('exit').catch(() => undefined);
     } catch {
       // the server may already be gone
     }

@@ -12,7 +12,8 @@ export function changesetHover(changesets: Changeset[], position: Position): Hov
 }
 
 export function describeChangeset(c: Changeset): string {
-  const lines = [`**Changeset** \`${c.logicalPath}::${c.id}::${c.author}\``, ''];
+  // paragraphs of the Markdown, separated by blank lines
+  const lines = [`**Changeset** \`${c.logicalPath}::${c.id}::${c.author}\``];
   const a = c.attributes;
   const attributes: string[] = [];
   const contexts = [...c.inheritedContexts, ...(a.context ? [a.context] : [])];
@@ -26,8 +27,8 @@ export function describeChangeset(c: Changeset): string {
   if (a.validCheckSum.length) attributes.push(`validCheckSum: \`${a.validCheckSum.join(', ')}\``);
   if (a.logicalFilePath) attributes.push(`logicalFilePath: \`${a.logicalFilePath}\``);
   if (a.created) attributes.push(`created: \`${a.created}\``);
-  if (attributes.length) lines.push(attributes.map((s) => `- ${s}`).join('\n'), '');
-  if (a.comment) lines.push(`> ${a.comment.trim()}`, '');
+  if (attributes.length) lines.push(attributes.map((s) => `- ${s}`).join('\n'));
+  if (a.comment) lines.push(`> ${a.comment.trim()}`);
   const statements = c.changes.reduce((n, ch) => n + (ch.sql?.parsed?.statements.length ?? (ch.sql ? 1 : 0)), 0);
   const changeTypes = c.changes.map((ch) => ch.type);
   lines.push(`${changeTypes.length} change${changeTypes.length === 1 ? '' : 's'} (${changeTypes.join(', ') || 'none'}), ${statements} SQL statement${statements === 1 ? '' : 's'}`);

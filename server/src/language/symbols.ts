@@ -1,6 +1,6 @@
 import { DocumentSymbol, SymbolInformation, SymbolKind } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import type { Change, Changeset } from '../changelog/model';
+import type { Change, Changeset, Range } from '../changelog/model';
 
 /** The outline of a changelog file: its changesets, each with its changes. */
 export function documentSymbols(changesets: Changeset[]): DocumentSymbol[] {
@@ -9,13 +9,26 @@ export function documentSymbols(changesets: Changeset[]): DocumentSymbol[] {
     detail: summary(c),
     kind: SymbolKind.Module,
     range: c.range,
-    selectionRange: c.headerRange,
+    selectionRange: inside(c.headerRange, c.range),
     children: c.changes.map(changeSymbol),
   }));
 }
 
 function changeSymbol(change: Change): DocumentSymbol {
-  return { name: change.type, detail: changeDetail(change), kind: SymbolKind.Method, range: change.range, selectionRange: change.typeRange };
+  return { name: change.type, detail: changeDetail(change), kind: SymbolKind.Method, range: change.range, selectionRange: inside(change.typeRange, change.range) };
+}
+
+/**
+ * VS Code rejects a symbol whose selectionRange is not inside its range (and with it the whole outline). A formatted
+ * SQL change is named by the `--changeset` line above its SQL: select the start of the SQL instead.
+ */
+function inside(selection: Range, range: Range): Range {
+  if (before(range.start, selection.start) && before(selection.end, range.end)) return selection;
+  return { start: range.start, end: range.start };
+}
+
+function before(a: Range['start'], b: Range['start']): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
 }
 
 /** workspace/symbol: changesets whose identity contains every character of the query in order */
