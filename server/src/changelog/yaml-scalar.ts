@@ -10,16 +10,11 @@ import { Scalar } from 'yaml';
  * unusual scalar degrades to approximate positions, never to wrong text.
  */
 export function scalarOffsets(node: Scalar, value: string, source: string): Int32Array {
-  const offsets = new Int32Array(value.length + 1);
   const [start, valueEnd] = node.range ?? [0, 0];
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') return blockOffsets(start, valueEnd, value, source);
+  const offsets = new Int32Array(value.length + 1);
   const type = node.type;
-  let p = start;
-  if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
-    const headerEnd = source.indexOf('\n', start);
-    p = headerEnd < 0 ? valueEnd : headerEnd + 1;
-  } else if (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') {
-    p = start + 1;
-  }
+  let p = type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE' ? start + 1 : start;
   const end = Math.max(p, valueEnd);
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
@@ -68,6 +63,80 @@ export function scalarOffsets(node: Scalar, value: string, source: string): Int3
     if (source.charCodeAt(matched) === 13 && source.charCodeAt(p) === 10) p++;
   }
   offsets[value.length] = Math.min(p, end);
+  return offsets;
+}
+
+/**
+ * `|` and `>` blocks: every content line loses exactly the block's indentation (the first non-empty line's,
+ * or the header's explicit indicator), so a more-indented line keeps its extra spaces at their real columns;
+ * line breaks, kept or folded into spaces, map to the break in the file.
+ */
+function blockOffsets(start: number, valueEnd: number, value: string, source: string): Int32Array {
+  const offsets = new Int32Array(value.length + 1);
+  const headerEnd = source.indexOf('\n', start);
+  let lineStart = headerEnd < 0 || headerEnd >= valueEnd ? valueEnd : headerEnd + 1;
+  const explicit = /^[|>][-+]?([1-9])|^[|>]([1-9])/.exec(source.slice(start, headerEnd < 0 ? valueEnd : headerEnd));
+  let indent = -1;
+  if (!explicit) {
+    for (let q = lineStart; q < valueEnd; ) {
+      let k = q;
+      while (source.charCodeAt(k) === 32) k++;
+      const c = source.charCodeAt(k);
+      if (k < valueEnd && c !== 10 && c !== 13) {
+        indent = k - q;
+        break;
+      }
+      const next = source.indexOf('\n', k);
+      if (next < 0) break;
+      q = next + 1;
+    }
+  }
+  const contentStart = (ls: number) => {
+    if (indent < 0) {
+      // explicit indicator: relative to the parent's indentation, which we do not track; take the line's own
+      let k = ls;
+      while (source.charCodeAt(k) === 32) k++;
+      return Math.min(k, ls + Number(explicit?.[1] ?? explicit?.[2] ?? 0) + 64);
+    }
+    let k = ls;
+    while (k - ls < indent && source.charCodeAt(k) === 32) k++;
+    return k;
+  };
+  let p = contentStart(lineStart);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // folding drops a line break before an empty line: a content character resumes on the next line
+    while (c !== 10 && c !== 32 && p < valueEnd && (source.charCodeAt(p) === 10 || source.charCodeAt(p) === 13)) {
+      let next = p;
+      if (source.charCodeAt(next) === 13) next++;
+      if (source.charCodeAt(next) === 10) next++;
+      p = contentStart(next);
+    }
+    const s = source.charCodeAt(p);
+    if (p < valueEnd && s === c && c !== 10) {
+      offsets[i] = p++;
+      continue;
+    }
+    // the value has a line break (kept) or a space (folded) where the file's line ends: map it to the break
+    if ((c === 10 || c === 32) && p < valueEnd) {
+      let eol = p;
+      while (eol < valueEnd && source.charCodeAt(eol) !== 10 && source.charCodeAt(eol) !== 13) eol++;
+      if (c === 32 && s === 32) {
+        offsets[i] = p++;
+        continue;
+      }
+      offsets[i] = eol;
+      let next = eol;
+      if (source.charCodeAt(next) === 13) next++;
+      if (source.charCodeAt(next) === 10) next++;
+      lineStart = next;
+      p = contentStart(lineStart);
+      continue;
+    }
+    offsets[i] = Math.min(p, valueEnd);
+    if (p < valueEnd) p++;
+  }
+  offsets[value.length] = Math.min(p, valueEnd);
   return offsets;
 }
 

@@ -1,0 +1,72 @@
+import type { Changelog, Changeset } from '../changelog/model';
+import { changesetChecksum, checksumMatches, parseStoredChecksum, verifyChecksum } from './checksum';
+import { RunFilter, shouldRun } from './filters';
+import { AppliedRow, identityOf } from './tracking';
+
+/** Where a changeset stands against one database's DATABASECHANGELOG. */
+export type ChangesetState =
+  /** never ran: update runs it */
+  | 'pending'
+  /** ran, unchanged */
+  | 'ran'
+  /** ran, but runAlways, or runOnChange and edited: update runs it again (RERAN) */
+  | 'rerun'
+  /** ran, and its MD5SUM was cleared (clear-checksums): update writes the current one without running it */
+  | 'checksum-cleared'
+  /** ran under an older checksum version that still matches: update rewrites it as 9: */
+  | 'checksum-upgrade'
+  /** ran, and edited since: Liquibase and pgcs refuse to run until this is resolved */
+  | 'checksum-mismatch';
+
+export interface PlannedChangeset {
+  changeset: Changeset;
+  state: ChangesetState;
+  /** the changeset passes the run's contexts, labels, dbms and ignore */
+  selected: boolean;
+  row?: AppliedRow;
+  checksum: string;
+}
+
+export interface Plan {
+  changesets: PlannedChangeset[];
+  /** rows in the database that no changeset of the changelog has */
+  unknownRows: AppliedRow[];
+  rows: AppliedRow[];
+}
+
+export function identity(changeset: Changeset): string {
+  return identityOf({ filename: changeset.logicalPath, id: changeset.id, author: changeset.author });
+}
+
+export function makePlan(changelog: Changelog, rows: AppliedRow[], filter: RunFilter): Plan {
+  const byIdentity = new Map<string, AppliedRow>();
+  for (const row of rows) byIdentity.set(identityOf(row), row);
+  const known = new Set<string>();
+  const changesets = changelog.changesets.map((changeset) => {
+    const key = identity(changeset);
+    known.add(key);
+    const row = byIdentity.get(key);
+    const checksum = changesetChecksum(changeset);
+    return { changeset, row, checksum, selected: shouldRun(changeset, filter), state: stateOf(changeset, row, checksum) };
+  });
+  return { changesets, unknownRows: rows.filter((r) => !known.has(identityOf(r))), rows };
+}
+
+function stateOf(changeset: Changeset, row: AppliedRow | undefined, checksum: string): ChangesetState {
+  if (!row) return 'pending';
+  if (changeset.attributes.runAlways) return 'rerun';
+  if (row.md5sum === null) return 'checksum-cleared';
+  if (checksumMatches(changeset, row.md5sum)) {
+    return parseStoredChecksum(row.md5sum).version < 9 && row.md5sum !== checksum ? 'checksum-upgrade' : 'ran';
+  }
+  if (changeset.attributes.runOnChange) return 'rerun';
+  return 'checksum-mismatch';
+}
+
+/** Liquibase's validation message for edited changesets. */
+export function checksumErrors(plan: Plan): string[] {
+  return plan.changesets
+    .filter((p) => p.state === 'checksum-mismatch')
+    // as Liquibase, "is now" is computed with the algorithm version of the stored value
+    .map((p) => `${identity(p.changeset)} was: ${p.row!.md5sum} but is now: ${verifyChecksum(p.changeset, p.row!.md5sum).current ?? p.checksum}`);
+}
