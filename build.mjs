@@ -19,8 +19,9 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
-  build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' }),
-  build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),
+  // PGlite finds its WASM and data files next to its own module (import.meta.url), so it stays a runtime dependency
+  build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist', external: ['@electric-sql/pglite', 'pg-native'] }),
+  build({ ...common, entryPoints: { cli: 'server/src/cli.ts' }, outdir: 'dist', external: ['@electric-sql/pglite', 'pg-native'], banner: { js: '#!/usr/bin/env node' } }),
 ]);
 
 // libpg-query loads libpg-query.wasm from the directory of the bundle that requires it.

@@ -1,126 +1,435 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { loadChangelog } from './changelog/load';
-import type { Finding } from './changelog/model';
+import type { Changelog, Finding } from './changelog/model';
+import { parseTarget } from './engine/connection-url';
+import { changesetChecksum } from './engine/checksum';
+import { ConnectionError, openDriver } from './engine/driver';
+import { displayPath, Engine, EngineError } from './engine/engine';
+import { FilterSyntaxError, parseContexts } from './engine/filters';
+import { LockTimeoutError, releaseLocks } from './engine/lock';
+import { identity } from './engine/plan';
+import { TrackingTables } from './engine/tracking';
+import { verifyRollbacks } from './engine/verify';
 import { initSqlParser } from './sql/statements';
 
-// Exit codes: 0 clean (warnings allowed), 1 an error-level finding, 2 bad usage or unreadable input.
-const EXIT_FINDINGS = 1;
+// Exit codes: 0 success; 1 the command ran and failed (error findings, a failed changeset, validation,
+// lock timeout, pending changesets for `status --exit-code`); 2 bad usage or input the command cannot read.
+const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
 const USAGE = `pgcs: Liquibase-compatible changesets for PostgreSQL
 
-Usage:
-  pgcs lint <changelog…> [--format text|json] [--search-path <dirs>] [-D<name>=<value>…]
+Usage: pgcs <command> [options]
 
-Options:
-  --format text|json     text (default) prints file:line:col lines; json prints an array of findings
-  --search-path <dirs>   comma-separated folders where non-relative include/sqlFile paths are found
-                         (like Liquibase's --search-path; default: the current folder)
-  -D<name>=<value>       a changelog parameter for \${name} substitution
-  -h, --help             this help
+Checks
+  lint <changelog…>            structural, SQL syntax and safety findings (--format text|json)
+  validate                     the changelog parses and no applied changeset was edited
+  verify                       on a scratch database: update, roll back each changeset, compare schemas
 
-Exit codes: 0 no errors, 1 error-level findings, 2 bad usage or unreadable changelog.`;
+Migrations (Liquibase's commands and flags)
+  update | update-count --count N | update-to-tag --tag T | update-sql
+  rollback --tag T | rollback-count --count N | rollback-to-date --date D
+  rollback-sql --tag T | rollback-count-sql --count N | rollback-to-date-sql --date D
+  status [--verbose] | history | tag --tag T | tag-exists --tag T
+  changelog-sync | clear-checksums | release-locks
+  calculate-checksum --changeset-identifier file::id::author
+
+Options
+  --changelog-file F           the root changelog
+  --url U                      postgres://user@host:port/db, jdbc:postgresql://host:port/db,
+                               pglite:<dir>, pglite:memory (default: pglite:.pgcs/pglite)
+  --username U --password P    also PGUSER/PGPASSWORD and the other PG* variables
+  --contexts C                 run only changesets for these contexts (comma separated)
+  --label-filter E             label expression, e.g. "v1 and !slow"
+  --search-path D[,D…]         where non-relative include/sqlFile paths are found (default: .)
+  --default-schema-name S      schema the changes run in
+  --liquibase-schema-name S    schema of DATABASECHANGELOG / DATABASECHANGELOGLOCK
+  -D<name>=<value>             changelog parameter
+  --lock-wait SECONDS          wait this long for another run's lock (default 300)
+  --lock-timeout MS            SET lock_timeout before each changeset (default 5000)
+  --lock-retries N             retries of a changeset that hit lock_timeout (default 3)
+  --statement-timeout MS       SET statement_timeout for changesets
+  --format text|json           output format
+  --verbose                    status: list the changesets
+
+Exit codes: 0 success, 1 the command failed (findings, a failed changeset, validation, lock timeout),
+2 bad usage or unreadable input.`;
 
 interface Arguments {
   command?: string;
-  files: string[];
-  format: string;
-  searchPath: string[];
+  positional: string[];
+  options: Map<string, string>;
   properties: Record<string, string>;
 }
 
 class UsageError extends Error {}
 
+const FLAGS_WITH_VALUE = new Set([
+  'changelog-file', 'url', 'username', 'password', 'contexts', 'context-filter', 'label-filter', 'labels', 'search-path',
+  'default-schema-name', 'liquibase-schema-name', 'lock-wait', 'lock-timeout', 'lock-retries', 'statement-timeout', 'format',
+  'count', 'tag', 'date', 'changeset-identifier', 'changeset-path', 'changeset-id', 'changeset-author', 'output-file',
+]);
+const BOOLEAN_FLAGS = new Set(['verbose', 'help']);
+
+function kebab(flag: string): string {
+  return flag.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
 function parseArguments(argv: string[]): Arguments {
-  const args: Arguments = { files: [], format: 'text', searchPath: [], properties: {} };
+  const args: Arguments = { positional: [], options: new Map(), properties: {} };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const valueOf = (name: string) => {
-      const eq = arg.indexOf('=');
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
-    if (arg === '-h' || arg === '--help') args.command = 'help';
-    else if (arg.startsWith('-D')) {
+    if (arg === '-h') {
+      args.command = 'help';
+      continue;
+    }
+    if (arg.startsWith('-D')) {
       const [name, ...rest] = arg.slice(2).split('=');
-      if (!name) throw new UsageError(`-D needs a name: -Dname=value`);
+      if (!name) throw new UsageError('-D needs a name: -Dname=value');
       args.properties[name] = rest.join('=');
-    } else if (arg === '--format' || arg.startsWith('--format=')) args.format = valueOf('--format');
-    else if (arg === '--search-path' || arg.startsWith('--search-path=')) args.searchPath.push(...valueOf('--search-path').split(',').filter(Boolean));
-    else if (arg === '--changelog-file' || arg.startsWith('--changelog-file=')) args.files.push(valueOf('--changelog-file'));
-    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-    else if (!args.command) args.command = arg;
-    else args.files.push(arg);
+      continue;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = kebab(eq > 0 ? arg.slice(2, eq) : arg.slice(2));
+      if (BOOLEAN_FLAGS.has(name)) {
+        args.options.set(name, eq > 0 ? arg.slice(eq + 1) : 'true');
+        continue;
+      }
+      if (!FLAGS_WITH_VALUE.has(name)) throw new UsageError(`unknown option --${name}`);
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      args.options.set(name, value);
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+    if (!args.command) args.command = arg;
+    else args.positional.push(arg);
   }
+  if (args.options.get('help') === 'true') args.command = 'help';
   return args;
 }
 
+function numberOption(args: Arguments, name: string, fallback?: number): number | undefined {
+  const raw = args.options.get(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new UsageError(`--${name} must be a non-negative number, not '${raw}'`);
+  return value;
+}
+
+function required(args: Arguments, name: string): string {
+  const value = args.options.get(name) ?? args.positional[0];
+  if (value === undefined || value === '') throw new UsageError(`${args.command} needs --${name}`);
+  return value;
+}
+
+function searchPathOf(args: Arguments): string[] {
+  const raw = args.options.get('search-path');
+  return raw ? raw.split(',').filter(Boolean).map((p) => nodePath.resolve(p)) : [process.cwd()];
+}
+
+function loadRoot(args: Arguments): Changelog {
+  const file = args.options.get('changelog-file');
+  if (!file) throw new UsageError(`${args.command} needs --changelog-file`);
+  const searchPath = searchPathOf(args);
+  const candidates = [nodePath.resolve(file), ...searchPath.map((root) => nodePath.resolve(root, file))];
+  const found = candidates.find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
+  if (!found) throw new UsageError(`changelog not found: ${file}`);
+  const changelog = loadChangelog(found, { searchPath, properties: args.properties });
+  const fatal = changelog.findings.filter((f) => f.severity === 'error');
+  if (fatal.length) {
+    const lines = fatal.slice(0, 20).map((f) => `  ${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.message}`);
+    if (fatal.length > 20) lines.push(`  … and ${fatal.length - 20} more (pgcs lint shows them all)`);
+    throw new EngineError(`The changelog has ${fatal.length} error${fatal.length === 1 ? '' : 's'}; nothing was done:\n${lines.join('\n')}`, EXIT_USAGE);
+  }
+  return changelog;
+}
+
+async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>): Promise<T> {
+  const changelog = loadRoot(args);
+  return withConnection(args, changelog, work);
+}
+
+async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>): Promise<T> {
+  const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
+  const driver = await openDriver(target, { applicationName: 'pgcs' });
+  try {
+    const labelFilter = args.options.get('label-filter') ?? args.options.get('labels');
+    const engine = new Engine(driver, changelog, {
+      liquibaseSchema: args.options.get('liquibase-schema-name'),
+      defaultSchema: args.options.get('default-schema-name') ?? target.defaultSchema,
+      filter: { contexts: parseContexts(args.options.get('contexts') ?? args.options.get('context-filter')), labelFilter },
+      lockWaitMs: (numberOption(args, 'lock-wait', 300) ?? 300) * 1000,
+      lockTimeoutMs: numberOption(args, 'lock-timeout', 5000) ?? 5000,
+      lockRetries: numberOption(args, 'lock-retries', 3) ?? 3,
+      statementTimeoutMs: numberOption(args, 'statement-timeout'),
+      property: (name) => args.properties[name],
+      log: (message) => process.stderr.write(`${message}\n`),
+    });
+    return await work(engine, changelog, args.options.get('format') === 'json');
+  } finally {
+    await driver.close().catch(() => undefined);
+  }
+}
+
+function print(json: boolean, value: unknown, text: string): void {
+  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text.endsWith('\n') || text === '' ? text : text + '\n');
+}
+
+const changesetJson = (c: { id: string; author: string; logicalPath: string }) => ({ id: c.id, author: c.author, filename: c.logicalPath });
+
 async function lint(args: Arguments): Promise<number> {
-  if (!['text', 'json'].includes(args.format)) throw new UsageError(`--format must be text or json, not ${args.format}`);
-  if (args.files.length === 0) throw new UsageError('lint needs at least one changelog file');
-  for (const file of args.files) {
+  const format = args.options.get('format') ?? 'text';
+  if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not ${format}`);
+  const files = [...args.positional, ...(args.options.has('changelog-file') ? [args.options.get('changelog-file')!] : [])];
+  if (files.length === 0) throw new UsageError('lint needs at least one changelog file');
+  for (const file of files) {
     if (!fs.existsSync(file)) throw new UsageError(`changelog not found: ${file}`);
     if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give the root changelog file`);
   }
-  await initSqlParser();
-  const searchPath = args.searchPath.length ? args.searchPath.map((p) => nodePath.resolve(p)) : [process.cwd()];
+  const searchPath = searchPathOf(args);
   const findings: Finding[] = [];
   let changesets = 0;
-  for (const file of args.files) {
+  for (const file of files) {
     const changelog = loadChangelog(file, { searchPath, properties: args.properties });
     changesets += changelog.changesets.length;
     findings.push(...changelog.findings);
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  if (args.format === 'json') {
-    const out = findings.map((f) => ({
-      rule: f.rule,
-      severity: f.severity,
-      message: f.message,
-      file: displayPath(f.file),
-      range: f.range,
-      changeset: f.changeset ?? null,
-    }));
+  if (format === 'json') {
+    const out = findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, file: displayPath(f.file), range: f.range, changeset: f.changeset ?? null }));
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
-    for (const f of findings) {
-      process.stdout.write(`${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}\n`);
-    }
+    for (const f of findings) process.stdout.write(`${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}\n`);
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.filter((f) => f.severity === 'warning').length;
     process.stderr.write(`${changesets} changeset${changesets === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   }
-  return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : 0;
+  return findings.some((f) => f.severity === 'error') ? EXIT_FAILED : 0;
 }
 
-function displayPath(file: string): string {
-  const rel = nodePath.relative(process.cwd(), file);
-  return (rel && !rel.startsWith('..') ? rel : file).split(nodePath.sep).join('/');
+function countOf(args: Arguments): number {
+  const raw = required(args, 'count');
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < 0) throw new UsageError(`--count must be a whole number, not '${raw}'`);
+  return count;
+}
+
+function parseDate(raw: string): Date {
+  const date = new Date(raw.includes('T') || raw.length <= 10 ? raw : raw.replace(' ', 'T'));
+  if (Number.isNaN(date.getTime())) throw new UsageError(`--date must be a date such as 2026-01-31 or 2026-01-31T12:00:00, not '${raw}'`);
+  return date;
+}
+
+function rollbackSelector(args: Arguments, kind: 'tag' | 'count' | 'date') {
+  if (kind === 'tag') return { tag: required(args, 'tag') };
+  if (kind === 'count') return { count: countOf(args) };
+  return { date: parseDate(required(args, 'date')) };
+}
+
+async function run(args: Arguments): Promise<number> {
+  const command = args.command;
+  switch (command) {
+    case 'lint':
+      return lint(args);
+    case 'update':
+    case 'update-count':
+    case 'update-to-tag':
+      return withEngine(args, async (engine, changelog, json) => {
+        const options = command === 'update-count' ? { count: countOf(args) } : command === 'update-to-tag' ? { toTag: required(args, 'tag') } : {};
+        const result = await engine.update(options);
+        const lines = result.ran.map((r) => `${r.execType.padEnd(8)} ${identity(r.changeset)}`);
+        print(json, { ran: result.ran.map((r) => ({ ...changesetJson(r.changeset), execType: r.execType })), deploymentId: engine.deploymentId },
+          `${lines.join('\n')}${lines.length ? '\n' : ''}UPDATE SUMMARY: ${result.ran.length} changeset${result.ran.length === 1 ? '' : 's'} run, ${changelog.changesets.length} in the changelog`);
+        return 0;
+      });
+    case 'update-sql':
+    case 'update-count-sql':
+    case 'update-to-tag-sql':
+      return withEngine(args, async (engine) => {
+        const options = command === 'update-count-sql' ? { count: countOf(args) } : command === 'update-to-tag-sql' ? { toTag: required(args, 'tag') } : {};
+        process.stdout.write((await engine.updateSql(options)) + '\n');
+        return 0;
+      });
+    case 'rollback':
+    case 'rollback-count':
+    case 'rollback-to-date':
+      return withEngine(args, async (engine, _changelog, json) => {
+        const by = rollbackSelector(args, command === 'rollback' ? 'tag' : command === 'rollback-count' ? 'count' : 'date');
+        const rows = await engine.rollback(by);
+        print(json, { rolledBack: rows.map((r) => ({ id: r.id, author: r.author, filename: r.filename })) },
+          `${rows.map((r) => `ROLLED BACK ${r.filename}::${r.id}::${r.author}`).join('\n')}${rows.length ? '\n' : ''}${rows.length} changeset${rows.length === 1 ? '' : 's'} rolled back`);
+        return 0;
+      });
+    case 'rollback-sql':
+    case 'rollback-count-sql':
+    case 'rollback-to-date-sql':
+      return withEngine(args, async (engine) => {
+        const by = rollbackSelector(args, command === 'rollback-sql' ? 'tag' : command === 'rollback-count-sql' ? 'count' : 'date');
+        process.stdout.write((await engine.rollbackSql(by)) + '\n');
+        return 0;
+      });
+    case 'status':
+      return withEngine(args, async (engine, _changelog, json) => {
+        const plan = await engine.plan();
+        const pending = plan.changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun'));
+        const edited = plan.changesets.filter((p) => p.state === 'checksum-mismatch');
+        const where = engine.driver.description;
+        let text = pending.length === 0 ? `${where} is up to date` : `${pending.length} changeset${pending.length === 1 ? ' has' : 's have'} not been applied to ${where}`;
+        if (args.options.get('verbose') === 'true') text += pending.map((p) => `\n     ${identity(p.changeset)}`).join('');
+        if (edited.length) text += `\n${edited.length} applied changeset${edited.length === 1 ? ' was' : 's were'} edited since (checksum differs):${edited.map((p) => `\n     ${identity(p.changeset)}`).join('')}`;
+        if (plan.unknownRows.length) text += `\n${plan.unknownRows.length} applied changeset${plan.unknownRows.length === 1 ? ' is' : 's are'} not in the changelog:${plan.unknownRows.map((r) => `\n     ${r.filename}::${r.id}::${r.author}`).join('')}`;
+        print(json, {
+          upToDate: pending.length === 0,
+          pending: pending.map((p) => ({ ...changesetJson(p.changeset), state: p.state })),
+          edited: edited.map((p) => ({ ...changesetJson(p.changeset), stored: p.row!.md5sum, current: p.checksum })),
+          notInChangelog: plan.unknownRows.map((r) => ({ id: r.id, author: r.author, filename: r.filename })),
+        }, text);
+        return 0;
+      });
+    case 'history':
+      return withEngine(args, async (engine, _changelog, json) => {
+        const rows = await engine.history();
+        print(json, rows, historyText(rows));
+        return 0;
+      });
+    case 'validate':
+      return withEngine(args, async (engine, _changelog, json) => {
+        await engine.validate();
+        print(json, { valid: true }, 'No validation errors found.');
+        return 0;
+      });
+    case 'tag':
+      return withEngine(args, async (engine, _c, json) => {
+        const tag = required(args, 'tag');
+        await engine.tag(tag);
+        print(json, { tag }, `Successfully tagged the database with '${tag}'.`);
+        return 0;
+      });
+    case 'tag-exists':
+      return withEngine(args, async (engine, _c, json) => {
+        const tag = required(args, 'tag');
+        const exists = await engine.tagExists(tag);
+        print(json, { tag, exists }, `The tag ${tag} ${exists ? 'already exists' : 'does not exist'} in the database.`);
+        return 0;
+      });
+    case 'changelog-sync':
+    case 'changelog-sync-to-tag':
+      return withEngine(args, async (engine, _c, json) => {
+        const synced = await engine.changelogSync(command === 'changelog-sync-to-tag' ? { toTag: required(args, 'tag') } : {});
+        print(json, { synced: synced.map(changesetJson) }, `${synced.length} changeset${synced.length === 1 ? '' : 's'} marked as executed without running.`);
+        return 0;
+      });
+    case 'clear-checksums':
+      return withEngine(args, async (engine, _c, json) => {
+        await engine.clearChecksums();
+        print(json, { cleared: true }, 'Checksums cleared; the next update writes the current ones.');
+        return 0;
+      });
+    case 'release-locks': {
+      const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
+      const driver = await openDriver(target, { applicationName: 'pgcs' });
+      try {
+        let schema = args.options.get('liquibase-schema-name');
+        if (!schema) schema = (await driver.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
+        const released = await releaseLocks(driver, new TrackingTables(driver, schema));
+        print(args.options.get('format') === 'json', { released }, released ? 'Successfully released all database change log locks.' : 'There is no change log lock table in this database.');
+        return 0;
+      } finally {
+        await driver.close().catch(() => undefined);
+      }
+    }
+    case 'calculate-checksum': {
+      const changelog = loadRoot(args);
+      let wanted = args.options.get('changeset-identifier');
+      if (!wanted) {
+        const path = args.options.get('changeset-path');
+        const id = args.options.get('changeset-id');
+        const author = args.options.get('changeset-author');
+        if (!path || !id || !author) throw new UsageError('calculate-checksum needs --changeset-identifier file::id::author (or --changeset-path, --changeset-id and --changeset-author)');
+        wanted = `${path}::${id}::${author}`;
+      }
+      const changeset = changelog.changesets.find((c) => identity(c) === wanted);
+      if (!changeset) throw new EngineError(`No changeset ${wanted} in ${displayPath(changelog.root)}.`);
+      const checksum = changesetChecksum(changeset);
+      print(args.options.get('format') === 'json', { changeset: wanted, checksum }, checksum);
+      return 0;
+    }
+    case 'verify': {
+      const changelog = loadRoot(args);
+      const json = args.options.get('format') === 'json';
+      const report = await verifyRollbacks(changelog, {
+        url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'),
+        contexts: parseContexts(args.options.get('contexts')), labelFilter: args.options.get('label-filter'),
+        log: (message) => process.stderr.write(`${message}\n`),
+      });
+      const problems = report.results.filter((r) => !r.ok);
+      print(json, report, [
+        ...report.results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.identity}${r.ok ? '' : `\n${r.differences.map((d) => `       ${d}`).join('\n')}`}`),
+        problems.length ? `${problems.length} of ${report.results.length} changesets do not roll back cleanly.` : `All ${report.results.length} changesets roll back to the schema they started from.`,
+      ].join('\n'));
+      return problems.length ? EXIT_FAILED : 0;
+    }
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    case undefined:
+      process.stdout.write(USAGE + '\n');
+      return EXIT_USAGE;
+    default:
+      throw new UsageError(`unknown command ${command}`);
+  }
+}
+
+function historyText(rows: { deployment_id: string | null; dateexecuted: Date; filename: string; author: string; id: string; tag: string | null }[]): string {
+  if (rows.length === 0) return 'No changesets have been applied.';
+  const byDeployment = new Map<string, typeof rows>();
+  for (const row of rows) {
+    const key = row.deployment_id ?? '';
+    byDeployment.set(key, [...(byDeployment.get(key) ?? []), row]);
+  }
+  const out: string[] = [];
+  for (const [deployment, list] of byDeployment) {
+    out.push(`- Deployment ID: ${deployment}`);
+    const table = [['Update Date', 'Changelog Path', 'Changeset Author', 'Changeset ID', 'Tag'], ...list.map((r) => [new Date(r.dateexecuted).toISOString().replace('T', ' ').slice(0, 19), r.filename, r.author, r.id, r.tag ?? ''])];
+    const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+    for (const [i, row] of table.entries()) {
+      out.push(row.map((cell, j) => cell.padEnd(widths[j])).join(' | ').trimEnd());
+      if (i === 0) out.push(widths.map((w) => '-'.repeat(w)).join('-+-'));
+    }
+    out.push('');
+  }
+  return out.join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArguments(argv);
-    switch (args.command) {
-      case 'lint':
-        return await lint(args);
-      case 'help':
-      case undefined:
-        process.stdout.write(USAGE + '\n');
-        return args.command ? 0 : EXIT_USAGE;
-      default:
-        throw new UsageError(`unknown command ${args.command}`);
-    }
+    if (args.command && args.command !== 'help') await initSqlParser();
+    return await run(args);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`pgcs: ${error.message}\nRun 'pgcs --help' for usage.\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`pgcs: ${(error as Error).message}\n`);
-    return EXIT_USAGE;
+    if (error instanceof EngineError) {
+      process.stderr.write(`pgcs: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof ConnectionError || error instanceof FilterSyntaxError) {
+      process.stderr.write(`pgcs: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof LockTimeoutError) {
+      process.stderr.write(`pgcs: ${error.message}\n`);
+      return EXIT_FAILED;
+    }
+    const e = error as Error & { code?: string };
+    process.stderr.write(`pgcs: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ''}\n`);
+    if (process.env.PGCS_DEBUG) process.stderr.write(`${e.stack}\n`);
+    return EXIT_FAILED;
   }
 }
 

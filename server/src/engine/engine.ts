@@ -1,0 +1,404 @@
+import * as nodePath from 'node:path';
+import type { Changelog, Changeset, Preconditions } from '../changelog/model';
+import { changesetSqlContext, forwardStatements, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
+import type { Driver } from './driver';
+import { RunFilter } from './filters';
+import { acquireLock, HeldLock } from './lock';
+import { checksumErrors, identity, makePlan, Plan, PlannedChangeset } from './plan';
+import { checkAll, PreconditionError, PreconditionFailed } from './preconditions';
+import { commentsOf, contextsOf, descriptionOf, labelsOf } from './tracking-columns';
+import { AppliedRow, ExecType, identityOf, newDeploymentId, NewRow, TrackingTables } from './tracking';
+
+export interface EngineSettings {
+  /** where DATABASECHANGELOG lives (--liquibase-schema-name); default: the connection's current schema */
+  liquibaseSchema?: string;
+  /** --default-schema-name: the schema changes run in */
+  defaultSchema?: string;
+  filter: RunFilter;
+  lockWaitMs: number;
+  /** SET lock_timeout before each changeset */
+  lockTimeoutMs: number;
+  /** how often a changeset that failed on lock_timeout is tried again (only when in its own transaction) */
+  lockRetries: number;
+  statementTimeoutMs?: number;
+  /** -D parameters and changelog properties, for changeLogPropertyDefined */
+  property?: (name: string) => string | undefined;
+  log: (message: string) => void;
+}
+
+/** A failure the user must see as one line, with the file and line of what failed. */
+export class EngineError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export interface RunResult {
+  ran: { changeset: Changeset; execType: ExecType }[];
+  skipped: { changeset: Changeset; reason: string }[];
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Applies, rolls back and reports changesets on one database. The engine only knows the Driver interface,
+ * never whether it talks to PostgreSQL or PGlite.
+ */
+export class Engine {
+  private tables!: TrackingTables;
+  private readonly sqlContext: SqlContext;
+  readonly deploymentId = newDeploymentId();
+
+  constructor(readonly driver: Driver, private readonly changelog: Changelog, private readonly settings: EngineSettings) {
+    this.sqlContext = changesetSqlContext(changelog, settings.defaultSchema);
+  }
+
+  private async init(): Promise<TrackingTables> {
+    if (this.tables) return this.tables;
+    let schema = this.settings.liquibaseSchema;
+    if (this.settings.defaultSchema) await this.driver.execute(`SET search_path TO ${quoteIdent(this.settings.defaultSchema)}, "$user", public`);
+    if (!schema) {
+      const { rows } = await this.driver.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+      schema = rows[0]?.schema ?? 'public';
+    }
+    this.tables = new TrackingTables(this.driver, schema);
+    return this.tables;
+  }
+
+  async plan(): Promise<Plan> {
+    const tables = await this.init();
+    return makePlan(this.changelog, await tables.readApplied(), this.settings.filter);
+  }
+
+  private async withLock<T>(work: (tables: TrackingTables) => Promise<T>): Promise<T> {
+    const tables = await this.init();
+    const lock: HeldLock = await acquireLock(this.driver, tables, { waitMs: this.settings.lockWaitMs, log: this.settings.log });
+    try {
+      await tables.ensureChangelogTable();
+      return await work(tables);
+    } finally {
+      await lock.release().catch((error) => this.settings.log(`Could not release the change log lock: ${(error as Error).message}`));
+    }
+  }
+
+  // ---- update ------------------------------------------------------------------------------------------
+
+  /** update, update-count (count), update-to-tag (toTag) */
+  async update(options: { count?: number; toTag?: string } = {}): Promise<RunResult> {
+    return this.withLock(async (tables) => {
+      const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter);
+      this.validatePlan(plan);
+      const result: RunResult = { ran: [], skipped: [] };
+      await this.checkChangelogPreconditions(plan);
+      let order = await tables.maxOrderExecuted();
+      let remaining = options.count ?? Infinity;
+      for (const item of plan.changesets) {
+        if (remaining <= 0) break;
+        if (options.toTag && item.row?.tag === options.toTag) break;
+        if (!item.selected) continue;
+        if (item.state === 'checksum-cleared' || item.state === 'checksum-upgrade') {
+          if (item.state === 'checksum-upgrade') this.settings.log(`Upgrading checksum for Changeset ${identity(item.changeset)} from ${item.row!.md5sum} to ${item.checksum}.`);
+          await tables.updateChecksum(item.row!, item.checksum);
+          continue;
+        }
+        if (item.state !== 'pending' && item.state !== 'rerun') continue;
+        const execType = await this.apply(item, tables, () => ++order, plan.rows);
+        if (execType === undefined) continue;
+        result.ran.push({ changeset: item.changeset, execType });
+        remaining--;
+        const tag = item.changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;
+        if (options.toTag && tag === options.toTag) break;
+      }
+      return result;
+    });
+  }
+
+  /** Runs one changeset: preconditions, its statements in one transaction (unless runInTransaction: false), then its row. */
+  private async apply(item: PlannedChangeset, tables: TrackingTables, nextOrder: () => number, rows: AppliedRow[]): Promise<ExecType | undefined> {
+    const changeset = item.changeset;
+    let execType: ExecType = item.state === 'rerun' ? 'RERAN' : 'EXECUTED';
+    const verdict = await this.checkPreconditions(changeset.preconditions, rows, changeset);
+    if (verdict === 'skip') return undefined;
+    if (verdict === 'mark-ran') execType = 'MARK_RAN';
+    const statements = execType === 'MARK_RAN' ? [] : forwardStatements(changeset, this.sqlContext);
+    const row = this.rowFor(changeset, item.checksum, execType);
+    const inTransaction = changeset.attributes.runInTransaction !== false;
+    this.settings.log(`Running Changeset: ${identity(changeset)}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (inTransaction) {
+          // The row is written in the changeset's own transaction: a crash leaves both or neither.
+          await this.inTransaction(async () => {
+            await this.setTimeouts(true);
+            for (const statement of statements) await this.run(statement, changeset);
+            await this.record(tables, row, item, nextOrder());
+          });
+        } else {
+          await this.setTimeouts(false);
+          for (const statement of statements) await this.run(statement, changeset);
+          await this.record(tables, row, item, nextOrder());
+        }
+        return execType;
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+        if (code === LOCK_NOT_AVAILABLE && inTransaction && attempt < this.settings.lockRetries) {
+          const wait = Math.min(30_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+          this.settings.log(`Changeset ${identity(changeset)} waited longer than lock_timeout for a lock; trying again in ${Math.round(wait)} ms (${attempt + 1}/${this.settings.lockRetries}).`);
+          await new Promise((r) => setTimeout(r, wait));
+          continue;
+        }
+        if (changeset.attributes.failOnError === false) {
+          this.settings.log(`Changeset ${identity(changeset)} failed and has failOnError: false, so the update goes on: ${(error as Error).message}`);
+          return undefined;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async record(tables: TrackingTables, row: NewRow, item: PlannedChangeset, order: number): Promise<void> {
+    if (item.row && row.exectype === 'RERAN') await tables.markReran(row, order);
+    else await tables.insert(row, order);
+  }
+
+  private rowFor(changeset: Changeset, checksum: string, execType: ExecType): NewRow {
+    const tag = changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;
+    return {
+      id: changeset.id,
+      author: changeset.author,
+      filename: changeset.logicalPath,
+      md5sum: checksum,
+      description: descriptionOf(changeset),
+      comments: commentsOf(changeset),
+      exectype: execType,
+      contexts: contextsOf(changeset),
+      labels: labelsOf(changeset),
+      deploymentId: this.deploymentId,
+      ...(tag !== undefined ? { tag: String(tag) } : {}),
+    };
+  }
+
+  private async run(statement: PlannedStatement, changeset: Changeset): Promise<void> {
+    try {
+      await this.driver.execute(statement.sql);
+    } catch (error) {
+      const e = error as Error & { code?: string; position?: string };
+      const where = `${displayPath(statement.file)}:${statement.range.start.line + 1}`;
+      const failure = new EngineError(`${where}: changeset ${identity(changeset)} failed: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ''}. Nothing of it was applied.`);
+      (failure as EngineError & { code?: string }).code = e.code;
+      throw failure;
+    }
+  }
+
+  private async setTimeouts(local: boolean): Promise<void> {
+    const scope = local ? 'SET LOCAL' : 'SET';
+    await this.driver.execute(`${scope} lock_timeout = ${Math.max(0, Math.round(this.settings.lockTimeoutMs))}`);
+    if (this.settings.statementTimeoutMs !== undefined) await this.driver.execute(`${scope} statement_timeout = ${Math.round(this.settings.statementTimeoutMs)}`);
+  }
+
+  private async inTransaction(work: () => Promise<void>): Promise<void> {
+    await this.driver.execute('BEGIN');
+    try {
+      await work();
+      await this.driver.execute('COMMIT');
+    } catch (error) {
+      await this.driver.execute('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async checkChangelogPreconditions(plan: Plan): Promise<void> {
+    for (const file of this.changelog.files.values()) {
+      if (!file.preconditions) continue;
+      const verdict = await this.checkPreconditions(file.preconditions, plan.rows);
+      if (verdict === 'skip' || verdict === 'mark-ran') throw new EngineError(`Changelog preconditions of ${displayPath(file.path)} failed; nothing was run.`);
+    }
+  }
+
+  /** 'run' | 'skip' (CONTINUE) | 'mark-ran' (MARK_RAN); HALT throws */
+  private async checkPreconditions(preconditions: Preconditions | undefined, rows: AppliedRow[], changeset?: Changeset): Promise<'run' | 'skip' | 'mark-ran'> {
+    if (!preconditions || preconditions.conditions.length === 0) return 'run';
+    const context = { driver: this.driver, schema: this.settings.defaultSchema ?? this.tables.schema, applied: rows, property: this.settings.property ?? (() => undefined) };
+    const subject = changeset ? `changeset ${identity(changeset)}` : 'the changelog';
+    try {
+      await checkAll(preconditions.conditions, context);
+      return 'run';
+    } catch (error) {
+      const failed = error instanceof PreconditionFailed;
+      if (!failed && !(error instanceof PreconditionError)) throw error;
+      const action = ((failed ? preconditions.onFail : preconditions.onError) ?? 'HALT').toUpperCase();
+      const message = (failed ? preconditions.onFailMessage : preconditions.onErrorMessage) ?? (error as Error).message;
+      switch (action) {
+        case 'CONTINUE':
+          this.settings.log(`Preconditions of ${subject} ${failed ? 'failed' : 'errored'} (${message}); skipping it, it will be tried again next time.`);
+          return 'skip';
+        case 'MARK_RAN':
+          this.settings.log(`Preconditions of ${subject} ${failed ? 'failed' : 'errored'} (${message}); marking it as ran.`);
+          return 'mark-ran';
+        case 'WARN':
+          this.settings.log(`Warning: preconditions of ${subject} ${failed ? 'failed' : 'errored'}: ${message}`);
+          return 'run';
+        default:
+          throw new EngineError(`Preconditions of ${subject} ${failed ? 'failed' : 'errored'}: ${message}`);
+      }
+    }
+  }
+
+  private validatePlan(plan: Plan): void {
+    const errors = checksumErrors(plan);
+    if (errors.length) {
+      throw new EngineError(`Validation Failed:\n     ${errors.length} changesets check sum\n${errors.map((e) => `          ${e}`).join('\n')}`);
+    }
+  }
+
+  // ---- update-sql ---------------------------------------------------------------------------------------
+
+  /** The SQL update would run, without running it (preconditions are not evaluated, as in Liquibase). */
+  async updateSql(options: { count?: number; toTag?: string } = {}): Promise<string> {
+    const tables = await this.init();
+    const rows = await tables.readApplied();
+    const plan = makePlan(this.changelog, rows, this.settings.filter);
+    const out: string[] = [`-- pg-changesets update-sql for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
+    if (!(await tables.lockTableExists())) out.push(...tables.lockTableDdl().map((s) => `${s};`), '');
+    if (!(await tables.changelogTableExists())) out.push(`${tables.changelogTableDdl()};`, '');
+    let order = rows.reduce((m, r) => Math.max(m, r.orderexecuted), 0);
+    let remaining = options.count ?? Infinity;
+    for (const item of plan.changesets) {
+      if (remaining <= 0) break;
+      if (!item.selected || (item.state !== 'pending' && item.state !== 'rerun')) continue;
+      out.push(`-- Changeset ${identity(item.changeset)}`);
+      for (const s of forwardStatements(item.changeset, this.sqlContext)) out.push(`${s.sql};`, '');
+      out.push(`${tables.insertSqlLiteral(this.rowFor(item.changeset, item.checksum, item.state === 'rerun' ? 'RERAN' : 'EXECUTED'), ++order)};`, '');
+      remaining--;
+      const tag = item.changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;
+      if (options.toTag && tag === options.toTag) break;
+    }
+    return out.join('\n');
+  }
+
+  // ---- rollback -----------------------------------------------------------------------------------------
+
+  /** The applied changesets a rollback undoes, newest first, each with the changeset that knows how. */
+  private async rollbackTargets(select: (rowsNewestFirst: AppliedRow[]) => AppliedRow[]): Promise<{ row: AppliedRow; changeset: Changeset; statements: PlannedStatement[] }[]> {
+    const rows = (await this.tables.readApplied()).slice().reverse();
+    const chosen = select(rows);
+    const byIdentity = new Map(this.changelog.changesets.map((c) => [identity(c), c]));
+    const targets = [];
+    for (const row of chosen) {
+      const changeset = byIdentity.get(identityOf(row));
+      if (!changeset) throw new EngineError(`Cannot roll back ${identityOf(row)}: the changelog no longer has this changeset. Nothing was rolled back.`);
+      try {
+        targets.push({ row, changeset, statements: rollbackStatements(changeset, this.changelog, this.sqlContext) });
+      } catch (error) {
+        if (error instanceof NoRollbackError) throw new EngineError(`${error.message} Nothing was rolled back.`);
+        throw error;
+      }
+    }
+    return targets;
+  }
+
+  private selectByCount(count: number) {
+    return (rows: AppliedRow[]) => rows.slice(0, count);
+  }
+
+  private async selectToTag(tag: string) {
+    return (rows: AppliedRow[]) => {
+      const index = rows.findIndex((r) => r.tag === tag);
+      if (index < 0) throw new EngineError(`Could not find tag '${tag}' in the database. Nothing was rolled back.`);
+      return rows.slice(0, index);
+    };
+  }
+
+  private selectToDate(date: Date) {
+    return (rows: AppliedRow[]) => rows.filter((r) => new Date(r.dateexecuted).getTime() > date.getTime());
+  }
+
+  async rollback(by: { count?: number; tag?: string; date?: Date }): Promise<AppliedRow[]> {
+    return this.withLock(async (tables) => {
+      const select = by.tag !== undefined ? await this.selectToTag(by.tag) : by.date ? this.selectToDate(by.date) : this.selectByCount(by.count ?? 1);
+      const targets = await this.rollbackTargets(select);
+      for (const target of targets) {
+        this.settings.log(`Rolling Back Changeset: ${identityOf(target.row)}`);
+        const inTransaction = target.changeset.attributes.runInTransaction !== false;
+        const work = async () => {
+          await this.setTimeouts(inTransaction);
+          for (const statement of target.statements) await this.run(statement, target.changeset);
+          await tables.delete(target.row);
+        };
+        if (inTransaction) await this.inTransaction(work);
+        else await work();
+      }
+      return targets.map((t) => t.row);
+    });
+  }
+
+  async rollbackSql(by: { count?: number; tag?: string; date?: Date }): Promise<string> {
+    const tables = await this.init();
+    const select = by.tag !== undefined ? await this.selectToTag(by.tag) : by.date ? this.selectToDate(by.date) : this.selectByCount(by.count ?? 1);
+    const targets = await this.rollbackTargets(select);
+    const out = [`-- pg-changesets rollback SQL for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
+    for (const target of targets) {
+      out.push(`-- Rolling Back ChangeSet: ${identityOf(target.row)}`);
+      for (const s of target.statements) out.push(`${s.sql};`, '');
+      out.push(`${tables.deleteSqlLiteral(target.row)};`, '');
+    }
+    return out.join('\n');
+  }
+
+  // ---- the rest -----------------------------------------------------------------------------------------
+
+  async validate(): Promise<void> {
+    const fatal = this.changelog.findings.filter((f) => f.severity === 'error' && f.rule !== 'sql-syntax');
+    if (fatal.length) {
+      throw new EngineError(`Validation Failed:\n${fatal.map((f) => `     ${displayPath(f.file)}:${f.range.start.line + 1}: ${f.message}`).join('\n')}`);
+    }
+    this.validatePlan(await this.plan());
+  }
+
+  async tag(tag: string): Promise<void> {
+    await this.withLock(async (tables) => {
+      if (!(await tables.tagLatest(tag))) throw new EngineError(`Cannot tag: the database has no executed changesets.`);
+    });
+  }
+
+  async tagExists(tag: string): Promise<boolean> {
+    const tables = await this.init();
+    return tables.tagExists(tag);
+  }
+
+  /** changelog-sync: records every pending changeset as executed without running it. */
+  async changelogSync(options: { toTag?: string; count?: number } = {}): Promise<Changeset[]> {
+    return this.withLock(async (tables) => {
+      const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter);
+      let order = await tables.maxOrderExecuted();
+      const synced: Changeset[] = [];
+      for (const item of plan.changesets) {
+        if (!item.selected || item.state !== 'pending') continue;
+        await tables.insert(this.rowFor(item.changeset, item.checksum, 'EXECUTED'), ++order);
+        synced.push(item.changeset);
+        const tag = item.changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;
+        if (options.toTag && tag === options.toTag) break;
+        if (options.count !== undefined && synced.length >= options.count) break;
+      }
+      return synced;
+    });
+  }
+
+  async clearChecksums(): Promise<void> {
+    await this.withLock((tables) => tables.clearChecksums());
+  }
+
+  async history(): Promise<AppliedRow[]> {
+    const tables = await this.init();
+    return tables.readApplied();
+  }
+}
+
+export function displayPath(file: string): string {
+  const rel = nodePath.relative(process.cwd(), file);
+  return (rel && !rel.startsWith('..') ? rel : file).split(nodePath.sep).join('/');
+}
+
+function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}

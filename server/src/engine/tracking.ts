@@ -1,0 +1,209 @@
+import type { Driver } from './driver';
+
+export const LIQUIBASE_VERSION = '4.28.0';
+
+export type ExecType = 'EXECUTED' | 'RERAN' | 'MARK_RAN' | 'FAILED' | 'SKIPPED';
+
+/** One DATABASECHANGELOG row, with the column names PostgreSQL stores (Liquibase creates them unquoted). */
+export interface AppliedRow {
+  id: string;
+  author: string;
+  filename: string;
+  dateexecuted: Date;
+  orderexecuted: number;
+  exectype: string;
+  md5sum: string | null;
+  description: string | null;
+  comments: string | null;
+  tag: string | null;
+  liquibase: string | null;
+  contexts: string | null;
+  labels: string | null;
+  deployment_id: string | null;
+}
+
+export interface NewRow {
+  id: string;
+  author: string;
+  filename: string;
+  md5sum: string;
+  description: string;
+  comments: string;
+  exectype: ExecType;
+  contexts: string | null;
+  labels: string | null;
+  deploymentId: string;
+  tag?: string;
+}
+
+export function identityOf(row: { filename: string; id: string; author: string }): string {
+  return `${row.filename}::${row.id}::${row.author}`;
+}
+
+/** DEPLOYMENT_ID: the last 10 digits of the epoch milliseconds when the command started, as Liquibase makes it. */
+export function newDeploymentId(now = Date.now()): string {
+  return String(now).slice(-10);
+}
+
+/**
+ * DATABASECHANGELOG and DATABASECHANGELOGLOCK exactly as Liquibase 4.28 creates and fills them, so a database
+ * can be migrated by either tool. Names are written unquoted, so PostgreSQL keeps them in lower case.
+ */
+export class TrackingTables {
+  readonly changelogTable: string;
+  readonly lockTable: string;
+
+  constructor(private readonly driver: Driver, readonly schema: string) {
+    const prefix = quoteSchemaIfNeeded(schema);
+    this.changelogTable = `${prefix}.databasechangelog`;
+    this.lockTable = `${prefix}.databasechangeloglock`;
+  }
+
+  async changelogTableExists(): Promise<boolean> {
+    return this.tableExists('databasechangelog');
+  }
+
+  async lockTableExists(): Promise<boolean> {
+    return this.tableExists('databasechangeloglock');
+  }
+
+  private async tableExists(name: string): Promise<boolean> {
+    const { rows } = await this.driver.query<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')) AS found`,
+      [this.schema, name],
+    );
+    return rows[0]?.found === true;
+  }
+
+  lockTableDdl(): string[] {
+    return [
+      `CREATE TABLE ${this.lockTable} (ID INTEGER NOT NULL, LOCKED BOOLEAN NOT NULL, LOCKGRANTED TIMESTAMP WITHOUT TIME ZONE, LOCKEDBY VARCHAR(255), CONSTRAINT databasechangeloglock_pkey PRIMARY KEY (ID))`,
+      `DELETE FROM ${this.lockTable}`,
+      `INSERT INTO ${this.lockTable} (ID, LOCKED) VALUES (1, FALSE)`,
+    ];
+  }
+
+  changelogTableDdl(): string {
+    return `CREATE TABLE ${this.changelogTable} (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL, FILENAME VARCHAR(255) NOT NULL, DATEEXECUTED TIMESTAMP WITHOUT TIME ZONE NOT NULL, ORDEREXECUTED INTEGER NOT NULL, EXECTYPE VARCHAR(10) NOT NULL, MD5SUM VARCHAR(35), DESCRIPTION VARCHAR(255), COMMENTS VARCHAR(255), TAG VARCHAR(255), LIQUIBASE VARCHAR(20), CONTEXTS VARCHAR(255), LABELS VARCHAR(255), DEPLOYMENT_ID VARCHAR(10))`;
+  }
+
+  /** Creates the lock table (with its single row) when missing; safe against a concurrent creator. */
+  async ensureLockTable(): Promise<void> {
+    if (await this.lockTableExists()) {
+      const { rows } = await this.driver.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.lockTable}`);
+      if (Number(rows[0].n) === 0) await this.driver.execute(`INSERT INTO ${this.lockTable} (ID, LOCKED) VALUES (1, FALSE) ON CONFLICT DO NOTHING`);
+      return;
+    }
+    await this.inTransaction(async () => {
+      for (const sql of this.lockTableDdl()) await this.driver.execute(sql);
+    }).catch(async (error) => {
+      // another process created it between our check and our CREATE: that is fine
+      if (!(await this.lockTableExists())) throw error;
+    });
+  }
+
+  async ensureChangelogTable(): Promise<void> {
+    if (await this.changelogTableExists()) return;
+    await this.driver.execute(this.changelogTableDdl()).catch(async (error) => {
+      if (!(await this.changelogTableExists())) throw error;
+    });
+  }
+
+  /** The history in Liquibase's order. */
+  async readApplied(): Promise<AppliedRow[]> {
+    if (!(await this.changelogTableExists())) return [];
+    const { rows } = await this.driver.query<AppliedRow>(`SELECT * FROM ${this.changelogTable} ORDER BY DATEEXECUTED ASC, ORDEREXECUTED ASC`);
+    return rows;
+  }
+
+  async maxOrderExecuted(): Promise<number> {
+    const { rows } = await this.driver.query<{ max: number | null }>(`SELECT MAX(ORDEREXECUTED) AS max FROM ${this.changelogTable}`);
+    return Number(rows[0]?.max ?? 0);
+  }
+
+  insertSql(row: NewRow, orderExecuted: number): { sql: string; params: unknown[] } {
+    const columns = ['ID', 'AUTHOR', 'FILENAME', 'DATEEXECUTED', 'ORDEREXECUTED', 'MD5SUM', 'DESCRIPTION', 'COMMENTS', 'EXECTYPE', 'CONTEXTS', 'LABELS', 'LIQUIBASE', 'DEPLOYMENT_ID'];
+    const params: unknown[] = [row.id, row.author, row.filename, orderExecuted, row.md5sum, row.description, row.comments, row.exectype, row.contexts, row.labels, LIQUIBASE_VERSION, row.deploymentId];
+    let values = '$1, $2, $3, NOW(), $4, $5, $6, $7, $8, $9, $10, $11, $12';
+    if (row.tag !== undefined) {
+      columns.push('TAG');
+      params.push(row.tag);
+      values += ', $13';
+    }
+    return { sql: `INSERT INTO ${this.changelogTable} (${columns.join(', ')}) VALUES (${values})`, params };
+  }
+
+  /** The literal form Liquibase prints in update-sql output. */
+  insertSqlLiteral(row: NewRow, orderExecuted: number): string {
+    const { sql, params } = this.insertSql(row, orderExecuted);
+    return sql.replace(/\$(\d+)/g, (_, n) => literal(params[Number(n) - 1]));
+  }
+
+  async insert(row: NewRow, orderExecuted: number): Promise<void> {
+    const { sql, params } = this.insertSql(row, orderExecuted);
+    await this.driver.query(sql, params);
+  }
+
+  /** A RERAN changeset updates its existing row instead of adding one, as Liquibase does. */
+  async markReran(row: NewRow, orderExecuted: number): Promise<void> {
+    await this.driver.query(
+      `UPDATE ${this.changelogTable} SET DATEEXECUTED = NOW(), ORDEREXECUTED = $1, MD5SUM = $2, EXECTYPE = $3, DEPLOYMENT_ID = $4 WHERE ID = $5 AND AUTHOR = $6 AND FILENAME = $7`,
+      [orderExecuted, row.md5sum, row.exectype, row.deploymentId, row.id, row.author, row.filename],
+    );
+  }
+
+  async delete(row: { id: string; author: string; filename: string }): Promise<void> {
+    await this.driver.query(`DELETE FROM ${this.changelogTable} WHERE ID = $1 AND AUTHOR = $2 AND FILENAME = $3`, [row.id, row.author, row.filename]);
+  }
+
+  deleteSqlLiteral(row: { id: string; author: string; filename: string }): string {
+    return `DELETE FROM ${this.changelogTable} WHERE ID = ${literal(row.id)} AND AUTHOR = ${literal(row.author)} AND FILENAME = ${literal(row.filename)}`;
+  }
+
+  async updateChecksum(row: { id: string; author: string; filename: string }, md5sum: string | null): Promise<void> {
+    await this.driver.query(`UPDATE ${this.changelogTable} SET MD5SUM = $1 WHERE ID = $2 AND AUTHOR = $3 AND FILENAME = $4`, [md5sum, row.id, row.author, row.filename]);
+  }
+
+  async clearChecksums(): Promise<void> {
+    await this.driver.execute(`UPDATE ${this.changelogTable} SET MD5SUM = NULL`);
+  }
+
+  /** `tag`: sets TAG on the most recently executed row. */
+  async tagLatest(tag: string): Promise<boolean> {
+    const { rowCount } = await this.driver.query(
+      `UPDATE ${this.changelogTable} SET TAG = $1 FROM (SELECT DATEEXECUTED, ORDEREXECUTED FROM ${this.changelogTable} ORDER BY DATEEXECUTED DESC, ORDEREXECUTED DESC LIMIT 1) latest
+        WHERE ${this.changelogTable}.DATEEXECUTED = latest.DATEEXECUTED AND ${this.changelogTable}.ORDEREXECUTED = latest.ORDEREXECUTED`,
+      [tag],
+    );
+    return rowCount > 0;
+  }
+
+  async tagExists(tag: string): Promise<boolean> {
+    if (!(await this.changelogTableExists())) return false;
+    const { rows } = await this.driver.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.changelogTable} WHERE TAG = $1`, [tag]);
+    return Number(rows[0].n) > 0;
+  }
+
+  private async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.driver.execute('BEGIN');
+    try {
+      const result = await work();
+      await this.driver.execute('COMMIT');
+      return result;
+    } catch (error) {
+      await this.driver.execute('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return String(value);
+  return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+function quoteSchemaIfNeeded(schema: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(schema) ? schema : `"${schema.replace(/"/g, '""')}"`;
+}
