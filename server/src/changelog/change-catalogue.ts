@@ -101,6 +101,9 @@ export const changeTypes: Map<string, ChangeTypeInfo> = new Map(
   ]),
 );
 
+/** the changes that implement ChangeWithColumns: AbstractChange.load also reads `column:` entries as their columns */
+export const changesWithColumns = new Set(['addColumn', 'createIndex', 'createTable', 'dropColumn', 'insert', 'loadData', 'loadUpdateData', 'update']);
+
 export const columnKeys = new Set([
   'name', 'type', 'value', 'valueNumeric', 'valueBoolean', 'valueDate', 'valueComputed', 'valueSequenceNext',
   'valueSequenceCurrent', 'valueBlobFile', 'valueClobFile', 'encoding', ...defaults, 'autoIncrement', 'startWith',

@@ -4,8 +4,8 @@ import { analyseSql } from '../sql/analyse';
 import { isFormattedSql, parseFormattedSql } from './formatted-sql';
 import { LineIndex } from './line-index';
 import type { Change, Changelog, ChangelogFile, ChangelogKind, Changeset, Finding, Include, Range, SqlText } from './model';
-import { PropertyScope } from './properties';
-import { isYamlChangelog, parseYamlChangelog } from './yaml-changelog';
+import { dbmsIncludesPostgres, PropertyScope } from './properties';
+import { isYamlChangelog, parseYamlChangelog, YamlChunkCache } from './yaml-changelog';
 
 /** Where changelog text comes from: the disk, with the editor's unsaved documents laid over it. */
 export interface SourceReader {
@@ -15,14 +15,44 @@ export interface SourceReader {
   listDirectory(path: string): string[] | undefined;
 }
 
-export const diskReader: SourceReader = {
-  readFile(path) {
-    try {
-      return fs.readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
+/**
+ * Texts read from disk, kept while the file's stat is unchanged: a reload after an edit then costs one stat per
+ * sqlFile instead of a read. A text is kept only when the file was last modified well before it was read, so a
+ * later write, even one within the file system's timestamp granularity and of the same size, changes the stat.
+ */
+const diskTexts = new Map<string, { mtimeMs: number; ctimeMs: number; size: number; ino: number; text: string }>();
+let diskTextBytes = 0;
+const RACY_MS = 100;
+const MAX_CACHED_FILE = 4 << 20;
+const MAX_CACHED_BYTES = 128 << 20;
+
+function readDisk(path: string): string | undefined {
+  try {
+    const stat = fs.statSync(path, { throwIfNoEntry: false });
+    if (!stat || stat.isDirectory()) return undefined;
+    const hit = diskTexts.get(path);
+    if (hit && hit.mtimeMs === stat.mtimeMs && hit.ctimeMs === stat.ctimeMs && hit.size === stat.size && hit.ino === stat.ino) return hit.text;
+    const text = fs.readFileSync(path, 'utf8');
+    if (hit) {
+      diskTexts.delete(path);
+      diskTextBytes -= hit.text.length;
     }
-  },
+    if (stat.isFile() && stat.size <= MAX_CACHED_FILE && Math.max(stat.mtimeMs, stat.ctimeMs) < Date.now() - RACY_MS) {
+      if (diskTextBytes + text.length > MAX_CACHED_BYTES) {
+        diskTexts.clear();
+        diskTextBytes = 0;
+      }
+      diskTexts.set(path, { mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, size: stat.size, ino: stat.ino, text });
+      diskTextBytes += text.length;
+    }
+    return text;
+  } catch {
+    return undefined;
+  }
+}
+
+export const diskReader: SourceReader = {
+  readFile: readDisk,
   isDirectory(path) {
     try {
       return fs.statSync(path).isDirectory();
@@ -73,6 +103,39 @@ export class ChangelogCache {
   clear(): void {
     this.files.clear();
     this.sqlFiles.clear();
+    this.yamlChunks.clear();
+    this.lineIndexes.clear();
+    this.hints.clear();
+  }
+
+  private readonly yamlChunks = new Map<string, YamlChunkCache>();
+  private readonly lineIndexes = new Map<string, LineIndex>();
+
+  private readonly hints = new Map<string, { text: string; reference?: string; relative: boolean }>();
+
+  /** what the root changelog's first file reference is, to infer the search path (one scan per text) */
+  rootHints(path: string, text: string): { reference?: string; relative: boolean } {
+    let hint = this.hints.get(path);
+    if (!hint || hint.text !== text) {
+      const reference = /^[ \t]*-?[ \t]*(?:file|path)[ \t]*:[ \t]*["']?([^"'\s#]+)/m.exec(text)?.[1];
+      const relative = /relativeToChangelogFile\s*:\s*["']?true/i.test(text);
+      this.hints.set(path, (hint = { text, reference, relative }));
+    }
+    return hint;
+  }
+
+  /** the parsed entries of a YAML changelog's earlier versions */
+  chunks(path: string): YamlChunkCache {
+    let chunks = this.yamlChunks.get(path);
+    if (!chunks) this.yamlChunks.set(path, (chunks = new YamlChunkCache()));
+    return chunks;
+  }
+
+  /** the line index of a file's current text (one per file: a new text replaces the old index) */
+  lineIndex(path: string, text: string): LineIndex {
+    let index = this.lineIndexes.get(path);
+    if (!index || index.text !== text) this.lineIndexes.set(path, (index = new LineIndex(text)));
+    return index;
   }
 
   sql(path: string, text: string, propertiesKey: string, options: string, make: () => SqlText): SqlText {
@@ -84,6 +147,9 @@ export class ChangelogCache {
     return sql;
   }
 }
+
+/** YAML changelogs from this size on are parsed entry by entry, reusing the entries an edit did not touch */
+const CHUNKED_YAML_MIN_LENGTH = 32 * 1024;
 
 const CHANGELOG_EXTENSIONS = ['.yaml', '.yml', '.json', '.sql', '.xml'];
 
@@ -100,7 +166,7 @@ class ChangelogLoader {
   private readonly stack: string[] = [];
 
   constructor(private readonly root: string, private readonly options: LoadOptions) {
-    this.reader = options.reader ?? diskReader;
+    this.reader = onceReader(options.reader ?? diskReader);
     this.cache = options.cache ?? new ChangelogCache();
     this.changelog = { root, files: new Map(), sqlFiles: new Map(), changesets: [], findings: [] };
     this.searchRoots = (options.searchPath ?? []).map((p) => nodePath.resolve(p));
@@ -118,7 +184,7 @@ class ChangelogLoader {
     }
     this.visit(this.root, text, this.rootLogicalPath(text), scope, [], []);
     this.checkDuplicateIdentities();
-    for (const file of this.changelog.files.values()) this.changelog.findings.push(...file.findings);
+    for (const file of this.changelog.files.values()) for (const finding of file.findings) this.changelog.findings.push(finding);
     return this.changelog;
   }
 
@@ -135,8 +201,7 @@ class ChangelogLoader {
    */
   private inferSearchRoot(text: string): string {
     const dir = nodePath.dirname(this.root);
-    const reference = /^\s*-?\s*(?:file|path)\s*:\s*["']?([^"'\s#]+)/m.exec(text)?.[1];
-    const relative = /relativeToChangelogFile\s*:\s*["']?true/i.test(text);
+    const { reference, relative } = this.cache.rootHints(this.root, text);
     if (reference && !relative) {
       const clean = stripClasspath(reference);
       for (let d = dir, i = 0; i < 8; i++, d = nodePath.dirname(d)) {
@@ -165,29 +230,33 @@ class ChangelogLoader {
     this.changelog.files.set(path, file);
 
     const fileLogicalPath = (file as ChangelogFile & { logicalFilePath?: string }).logicalFilePath ?? logicalPath;
-    const steps = [
-      ...file.changesets.map((c) => ({ at: c.range.start, changeset: c })),
-      ...file.includes.map((i) => ({ at: i.range.start, include: i })),
-    ].sort((a, b) => a.at.line - b.at.line || a.at.character - b.at.character);
-    for (const step of steps) {
-      if ('changeset' in step && step.changeset) {
-        const changeset = step.changeset;
-        changeset.logicalPath = changeset.attributes.logicalFilePath ?? fileLogicalPath;
-        changeset.inheritedContexts = contexts;
-        changeset.inheritedLabels = labels;
-        changeset.index = this.changelog.changesets.length;
-        this.changelog.changesets.push(changeset);
-        for (const change of allChanges(changeset)) this.resolveChangeFile(change, path, scope, changeset);
-        this.analyseChangeset(changeset);
-      } else if ('include' in step && step.include) {
-        this.followInclude(step.include, path, logicalPath, scope, contexts, labels);
+    // changesets and includes in the order they are written (both lists are in document order already)
+    const { changesets, includes } = file;
+    const before = (a: Range, b: Range) => a.start.line < b.start.line || (a.start.line === b.start.line && a.start.character < b.start.character);
+    for (let c = 0, i = 0; c < changesets.length || i < includes.length; ) {
+      if (i < includes.length && (c >= changesets.length || before(includes[i].range, changesets[c].range))) {
+        this.followInclude(includes[i++], path, logicalPath, scope, contexts, labels);
+        continue;
       }
+      const changeset = changesets[c++];
+      changeset.logicalPath = changeset.attributes.logicalFilePath ?? fileLogicalPath;
+      changeset.inheritedContexts = contexts;
+      changeset.inheritedLabels = labels;
+      changeset.index = this.changelog.changesets.length;
+      this.changelog.changesets.push(changeset);
+      for (const change of changeset.changes) this.resolveChangeFile(change, path, scope, changeset);
+      if (changeset.rollback.kind === 'changes') for (const change of changeset.rollback.changes) this.resolveChangeFile(change, path, scope, changeset);
+      this.analyseChangeset(changeset);
     }
     this.stack.pop();
   }
 
   private parse(path: string, text: string, kind: ChangelogKind, logicalPath: string, scope: PropertyScope): ChangelogFile {
-    if (kind === 'yaml') return parseYamlChangelog(path, text, { logicalPath, properties: scope });
+    if (kind === 'yaml') {
+      // entry by entry only where it pays: a small file is parsed whole faster than it is compared and split
+      const chunks = text.length >= CHUNKED_YAML_MIN_LENGTH ? this.cache.chunks(path) : undefined;
+      return parseYamlChangelog(path, text, { logicalPath, properties: scope, lines: this.cache.lineIndex(path, text), chunks });
+    }
     if (kind === 'formatted-sql') return parseFormattedSql(path, text, { logicalPath, properties: (t: string) => scope.expand(t) });
     return rawSqlChangelog(path, text, logicalPath, scope);
   }
@@ -249,9 +318,18 @@ class ChangelogLoader {
     if (change.type !== 'sqlFile' && !(change.type === 'createView' && change.params.path) && !(change.type === 'createProcedure' && change.params.path)) return;
     const written = change.params.path?.value;
     if (typeof written !== 'string' || !written) return;
+    // the same change (a cached changeset), the same file next to the same changelog, the same text: the same SqlText
+    const last = resolvedSql.get(change);
+    if (last && last.from === from && last.written === written && last.scope === scope.key() && this.reader.readFile(last.path) === last.raw) {
+      change.resolvedPath = last.path;
+      change.sql = last.sql;
+      this.useSqlFile(change, last.path, last.raw);
+      return;
+    }
     const relative = change.params.relativeToChangelogFile?.value === true || String(change.params.relativeToChangelogFile?.value) === 'true';
     const resolved = this.resolve(written, from, relative);
     if (!resolved || this.reader.isDirectory(resolved)) {
+      change.resolvedPath = undefined;
       this.missing(change.pathRange ?? change.typeRange, from, `SQL file '${written}' not found${this.where(relative, from)}.`, changeset);
       return;
     }
@@ -277,45 +355,57 @@ class ChangelogLoader {
         ...options,
       };
     });
-    const users = this.changelog.sqlFiles.get(resolved) ?? [];
-    users.push(change);
-    this.changelog.sqlFiles.set(resolved, users);
-    if (!this.changelog.files.has(resolved)) {
-      this.changelog.files.set(resolved, { path: resolved, kind: 'raw-sql', text: raw, changesets: [], includes: [], properties: [], findings: [] });
+    // only a path found next to the changelog is sure to be found there again while the file exists
+    if (relative) resolvedSql.set(change, { from, written, scope: scope.key(), path: resolved, raw, sql: change.sql });
+    else resolvedSql.delete(change);
+    this.useSqlFile(change, resolved, raw);
+  }
+
+  private useSqlFile(change: Change, path: string, raw: string): void {
+    const users = this.changelog.sqlFiles.get(path);
+    if (users) users.push(change);
+    else this.changelog.sqlFiles.set(path, [change]);
+    if (!this.changelog.files.has(path)) {
+      this.changelog.files.set(path, { path, kind: 'raw-sql', text: raw, changesets: [], includes: [], properties: [], findings: [] });
     }
   }
 
   private analyseChangeset(changeset: Changeset): void {
-    const identity = { id: changeset.id, author: changeset.author };
-    const texts: SqlText[] = [];
-    for (const change of allChanges(changeset)) if (change.sql) texts.push(change.sql);
-    const visit = (conditions: NonNullable<Changeset['preconditions']>['conditions']) => {
-      for (const c of conditions) {
-        if (c.sql) texts.push(c.sql);
-        visit(c.nested);
-      }
-    };
-    if (changeset.preconditions) visit(changeset.preconditions.conditions);
-    for (const sql of texts) {
-      for (const finding of analyseSql(sql, this.lineIndex(sql.file))) this.changelog.findings.push({ ...finding, changeset: identity });
+    for (const change of changeset.changes) if (change.sql) this.analyse(change.sql, changeset);
+    if (changeset.rollback.kind === 'changes') for (const change of changeset.rollback.changes) if (change.sql) this.analyse(change.sql, changeset);
+    if (changeset.preconditions) this.analyseConditions(changeset.preconditions.conditions, changeset);
+  }
+
+  private analyseConditions(conditions: NonNullable<Changeset['preconditions']>['conditions'], changeset: Changeset): void {
+    for (const c of conditions) {
+      if (c.sql) this.analyse(c.sql, changeset);
+      this.analyseConditions(c.nested, changeset);
     }
   }
 
-  private readonly lineIndexes = new Map<string, LineIndex>();
-  private lineIndex(path: string): LineIndex {
-    let index = this.lineIndexes.get(path);
-    if (!index) {
-      index = new LineIndex(this.changelog.files.get(path)?.text ?? this.reader.readFile(path) ?? '');
-      this.lineIndexes.set(path, index);
+  private analyse(sql: SqlText, changeset: Changeset): void {
+    // a SqlText is parsed once (sql.parsed) and its findings depend only on that: a clean one stays clean
+    if (cleanSql.has(sql)) return;
+    const findings = analyseSql(sql, this.lineIndex(sql.file));
+    if (!findings.length) {
+      cleanSql.add(sql);
+      return;
     }
-    return index;
+    const identity = { id: changeset.id, author: changeset.author };
+    for (const finding of findings) this.changelog.findings.push({ ...finding, changeset: identity });
+  }
+
+  private lineIndex(path: string): LineIndex {
+    return this.cache.lineIndex(path, this.changelog.files.get(path)?.text ?? this.reader.readFile(path) ?? '');
   }
 
   private checkDuplicateIdentities(): void {
     const seen = new Map<string, Changeset>();
     for (const changeset of this.changelog.changesets) {
       if (!changeset.id) continue;
-      const key = `${changeset.logicalPath}::${changeset.id}::${changeset.author}`;
+      // Liquibase's ValidatingVisitor only sees changesets that pass the DBMS filter, and skips ignored ones
+      if (changeset.attributes.ignore || (changeset.attributes.dbms && !dbmsIncludesPostgres(changeset.attributes.dbms))) continue;
+      const key = identityKey(changeset);
       const first = seen.get(key);
       if (!first) {
         seen.set(key, changeset);
@@ -358,7 +448,7 @@ class ChangelogLoader {
   }
 
   private exists(path: string): boolean {
-    return this.reader.isDirectory(path) || this.reader.readFile(path) !== undefined;
+    return this.reader.readFile(path) !== undefined || this.reader.isDirectory(path);
   }
 
   private where(relative: boolean, from: string): string {
@@ -375,6 +465,49 @@ class ChangelogLoader {
     if (changeset) finding.changeset = { id: changeset.id, author: changeset.author };
     this.changelog.findings.push(finding);
   }
+}
+
+/** sqlFile changes resolved next to their changelog: where, from which text, into which SqlText */
+const resolvedSql = new WeakMap<Change, { from: string; written: string; scope: string; path: string; raw: string; sql: SqlText }>();
+
+/** `FILENAME::id::author`, kept per changeset (it is asked for on every load) */
+const identityKeys = new WeakMap<Changeset, { logicalPath: string; id: string; author: string; key: string }>();
+
+function identityKey(changeset: Changeset): string {
+  const { logicalPath, id, author } = changeset;
+  let known = identityKeys.get(changeset);
+  if (!known || known.logicalPath !== logicalPath || known.id !== id || known.author !== author) {
+    known = { logicalPath, id, author, key: `${logicalPath}::${id}::${author}` };
+    identityKeys.set(changeset, known);
+  }
+  return known.key;
+}
+
+/** SqlTexts whose analysis found nothing (analyseSql's findings depend only on the SqlText's parse). */
+const cleanSql = new WeakSet<SqlText>();
+
+/** Within one load, each path is read and tested once (a readable file is no folder). */
+function onceReader(base: SourceReader): SourceReader {
+  const texts = new Map<string, string | undefined>();
+  const folders = new Map<string, boolean>();
+  const readFile = (path: string) => {
+    if (texts.has(path)) return texts.get(path);
+    const text = base.readFile(path);
+    texts.set(path, text);
+    return text;
+  };
+  return {
+    readFile,
+    isDirectory(path) {
+      let folder = folders.get(path);
+      if (folder === undefined) {
+        folder = texts.get(path) === undefined && base.isDirectory(path);
+        folders.set(path, folder);
+      }
+      return folder;
+    },
+    listDirectory: (path) => base.listDirectory(path),
+  };
 }
 
 /** A plain .sql file included by include/includeAll: one changeset `raw` by `includeAll`, run as one statement. */

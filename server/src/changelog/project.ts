@@ -134,6 +134,6 @@ export class Project {
 
 export function isChangelogText(path: string, text: string): boolean {
   const kind = kindOf(path, text.slice(0, 65536));
-  if (kind === 'yaml') return /^\s*["']?databaseChangeLog["']?\s*:/m.test(text.slice(0, 65536));
+  if (kind === 'yaml') return /^[ \t]*["']?databaseChangeLog["']?[ \t]*:/m.test(text.slice(0, 65536));
   return kind === 'formatted-sql';
 }

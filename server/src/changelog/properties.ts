@@ -12,13 +12,18 @@ export class PropertyScope {
   }
 
   get(name: string): string | undefined {
-    return this.parent?.get(name) ?? this.values.get(name);
+    return this.parent?.get(name) ?? this.values.get(name) ?? POSTGRES_BUILTINS.get(name);
   }
 
   define(definition: PropertyDefinition): void {
     if (definition.dbms && !dbmsIncludesPostgres(definition.dbms)) return;
-    if (this.get(definition.name) === undefined) this.values.set(definition.name, definition.value);
+    if (this.get(definition.name) === undefined) {
+      this.values.set(definition.name, definition.value);
+      this.cachedKey = undefined;
+    }
   }
+
+  private cachedKey?: string;
 
   /** A scope for an included file: it sees everything defined so far; what it defines stays visible later. */
   child(): PropertyScope {
@@ -27,9 +32,17 @@ export class PropertyScope {
 
   /** identity of the values, for caches of parsed files */
   key(): string {
-    const entries: string[] = [];
-    for (const [k, v] of this.values) entries.push(`${k}=${v}`);
-    return (this.parent ? this.parent.key() + '\u0000' : '') + entries.join('\u0001');
+    if (this.parent) return this.parent.key() + '\u0000' + this.ownKey();
+    return this.ownKey();
+  }
+
+  private ownKey(): string {
+    if (this.cachedKey === undefined) {
+      const entries: string[] = [];
+      for (const [k, v] of this.values) entries.push(`${k}=${v}`);
+      this.cachedKey = entries.join('\u0001');
+    }
+    return this.cachedKey;
   }
 
   expand(text: string): string {
@@ -58,6 +71,23 @@ export class PropertyScope {
     return { text: out, offsets: Int32Array.from(map) };
   }
 }
+
+/**
+ * The `database.*` parameters Liquibase 4.28 defines from the connection (ChangeLogParameters(Database)), with the
+ * values a default PostgreSQL connection gives. They are consulted last, so -D or a changelog property can stand
+ * in for another schema.
+ */
+const POSTGRES_BUILTINS = new Map<string, string>([
+  ['database.currentDateTimeFunction', 'NOW()'],
+  ['database.databaseChangeLogLockTableName', 'DATABASECHANGELOGLOCK'],
+  ['database.databaseChangeLogTableName', 'DATABASECHANGELOG'],
+  ['database.databaseProductName', 'PostgreSQL'],
+  ['database.defaultSchemaName', 'public'],
+  ['database.defaultSchemaNamePrefix', '.public'],
+  ['database.lineComment', '--'],
+  ['database.liquibaseSchemaName', 'public'],
+  ['database.typeName', 'postgresql'],
+]);
 
 export const PROPERTY_REFERENCE = /\$\{([^${}\s]+)\}/g;
 

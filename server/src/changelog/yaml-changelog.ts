@@ -1,12 +1,12 @@
-import { Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, Pair, parseDocument, Scalar, visit, YAMLMap } from 'yaml';
 import {
-  changelogItemKeys, changeSetKeys, changeTypes, columnKeys, constraintKeys, includeAllKeys, includeKeys,
+  changelogItemKeys, changeSetKeys, changesWithColumns, changeTypes, columnKeys, constraintKeys, includeAllKeys, includeKeys,
   preconditionAttributes, preconditionTypes, propertyKeys,
 } from './change-catalogue';
 import { suggestion } from './did-you-mean';
 import { LineIndex } from './line-index';
 import type {
-  Change, ChangelogFile, Changeset, ChangesetAttributes, Finding, Include, ParamValue, Precondition, Preconditions,
+  Change, ChangelogFile, Changeset, ChangesetAttributes, Finding, Include, ParamValue, Position, Precondition, Preconditions,
   PropertyDefinition, Range, Rollback, Severity, SqlText,
 } from './model';
 import { dbmsIncludesPostgres, PropertyScope } from './properties';
@@ -16,44 +16,283 @@ export interface YamlParseOptions {
   /** DATABASECHANGELOG.FILENAME for this file */
   logicalPath: string;
   properties: PropertyScope;
+  /** the file's line index, when the caller has one for this text already */
+  lines?: LineIndex;
+  /**
+   * What earlier versions of this file parsed into. With it, a changelog whose top level is the usual
+   * `databaseChangeLog:` list is parsed entry by entry, and an entry whose text did not change is not parsed or
+   * read again: an edit costs one changeset, not the whole file.
+   */
+  chunks?: YamlChunkCache;
 }
 
 /** Does this YAML text look like a Liquibase changelog (rather than any other YAML file)? */
 export function isYamlChangelog(text: string): boolean {
-  return /^\s*["']?databaseChangeLog["']?\s*:/m.test(text);
+  return /^[ \t]*["']?databaseChangeLog["']?[ \t]*:/m.test(text);
 }
 
 type Entry = { key: string; keyNode: Node | null; value: Node | null; pair: Pair };
 
 const SQL_CHANGE_DEFAULTS = { splitStatements: true, stripComments: false };
 
+// SnakeYAML, which Liquibase uses, reads YAML 1.1: `yes`/`on` are booleans, `010` is octal
+const YAML_OPTIONS = { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false } as const;
+
 /** Parses one YAML changelog file into the model. Never throws: problems become findings. */
 export function parseYamlChangelog(path: string, text: string, options: YamlParseOptions): ChangelogFile {
   return new YamlChangelogReader(path, text, options).read();
 }
 
+/** The model of one `databaseChangeLog` entry, as read at `offset`/`line` of the file. */
+interface ItemResult {
+  changesets: Changeset[];
+  includes: Include[];
+  preconditions?: Preconditions;
+  logicalFilePath?: string;
+  findings: Finding[];
+}
+
+interface CachedItem {
+  /** the property values and logical path the entry was read with */
+  key: string;
+  offset: number;
+  line: number;
+  result: ItemResult;
+  /** every position and inline SqlText of `result`, to move it when the entry moved in the file */
+  positions: Position[];
+  sqlTexts: SqlText[];
+}
+
+interface ChunkDocument {
+  /** the text parsed cleanly into one list entry, with no anchor or alias */
+  ok: boolean;
+  /** the entry has a `property` key (read before all other entries) */
+  hasProperty: boolean;
+  /** the parsed YAML; dropped once the entry is read (memory), parsed again if it must be read again */
+  doc?: Document.Parsed;
+  item?: Node;
+}
+
+/** One entry of the top-level list: [start, end) of the file's text. */
+interface Chunk {
+  start: number;
+  end: number;
+  source: string;
+  parsed?: ChunkDocument;
+  cached?: CachedItem;
+}
+
+/**
+ * The previous version of one changelog file, entry by entry. The next version is compared with it: the entries
+ * before and after the edited stretch keep their parsed YAML and their model, moved to their new place.
+ */
+export class YamlChunkCache {
+  text?: string;
+  chunks: Chunk[] = [];
+  /** the column of the list's `-` */
+  indent = -1;
+}
+
+/**
+ * Where the entries of the top-level `databaseChangeLog:` list start and end, when the file is just that list
+ * (comments allowed). A line that starts with the list's indentation and `-` always starts a new entry there: a
+ * block scalar or a nested collection of the previous entry must be indented more. Anything unusual (document
+ * markers, directives, other top-level keys, a flow list) gives undefined: the file is parsed whole.
+ */
+function splitEntries(text: string): { chunks: Chunk[]; indent: number } | undefined {
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  // the header: comments, blank lines, then `databaseChangeLog:` alone on its line
+  for (;;) {
+    if (at >= text.length) return undefined;
+    let next = text.indexOf('\n', at);
+    if (next < 0) next = text.length;
+    const line = text.slice(at, next);
+    at = next + 1;
+    if (/^\s*(?:#.*)?$/.test(line)) continue;
+    if (!/^["']?databaseChangeLog["']?[ \t]*:[ \t]*(?:#.*)?\r?$/.test(line)) return undefined;
+    break;
+  }
+  // the first entry gives the indentation
+  for (;;) {
+    if (at >= text.length) return undefined;
+    let next = text.indexOf('\n', at);
+    if (next < 0) next = text.length;
+    let i = at;
+    while (i < next && text.charCodeAt(i) === 32) i++;
+    if (isBlankRest(text, i, next)) {
+      at = next + 1;
+      continue;
+    }
+    if (text.charCodeAt(i) !== 45 /* - */ || !isEntryDash(text, i + 1, next)) return undefined;
+    const indent = i - at;
+    const chunks = splitFrom(text, at, text.length, indent);
+    return chunks && { chunks, indent };
+  }
+}
+
+/** The entries in [from, to), which starts with an entry's first line; undefined when the stretch breaks the shape. */
+function splitFrom(text: string, from: number, to: number, indent: number): Chunk[] | undefined {
+  const starts: number[] = [];
+  let at = from;
+  while (at < to) {
+    let next = text.indexOf('\n', at);
+    if (next < 0 || next > to) next = to;
+    // only the first indent + 1 characters matter: less indented, an entry, or deeper
+    let i = at;
+    const limit = Math.min(at + indent, next);
+    while (i < limit && text.charCodeAt(i) === 32) i++;
+    if (i < at + indent) {
+      // less indented than the list: only a blank or comment line may be here
+      if (!isBlankRest(text, i, next)) return undefined;
+    } else {
+      const c = text.charCodeAt(i);
+      if (c === 45 /* - */ && i < next && isEntryDash(text, i + 1, next)) starts.push(at);
+      else if (c !== 32 && c !== 35 /* # */ && !isBlankRest(text, i, next)) return undefined;
+      if (indent === 0 && (text.startsWith('---', at) || text.startsWith('...', at) || c === 37 /* % */)) return undefined;
+    }
+    at = next + 1;
+  }
+  if (!starts.length || starts[0] !== from) return undefined;
+  return starts.map((start, k) => {
+    const end = k + 1 < starts.length ? starts[k + 1] : to;
+    return { start, end, source: text.slice(start, end) };
+  });
+}
+
+/** nothing but blanks, an optional comment and the line break from i to the end of the line */
+function isBlankRest(text: string, i: number, lineEnd: number): boolean {
+  for (; i < lineEnd; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 35 /* # */) return true;
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+/** after a `-`: a blank or the end of the line (so `-foo` and `---` are not list entries) */
+function isEntryDash(text: string, i: number, lineEnd: number): boolean {
+  const c = text.charCodeAt(i);
+  return i >= lineEnd || c === 32 || c === 9 || c === 13;
+}
+
+/**
+ * The entries of the new text, reusing those of the previous version that are still there verbatim: the common
+ * entries at the start, and at the end (moved by the change in length). Only the stretch between is split again.
+ */
+function splitEdited(text: string, cache: YamlChunkCache): { chunks: Chunk[]; indent: number } | undefined {
+  const old = cache.chunks;
+  const fresh = () => {
+    const split = splitEntries(text);
+    if (split && old.length) reuseBySource(split.chunks, old);
+    return split;
+  };
+  if (!cache.text || !old.length || cache.indent < 0) return fresh();
+  const delta = text.length - cache.text.length;
+  const previous = cache.text;
+  // the common start and end of both versions
+  const shorter = Math.min(text.length, previous.length);
+  const prefix = commonPrefix(text, previous, shorter);
+  if (prefix === shorter && delta === 0) return { chunks: old, indent: cache.indent };
+  const suffix = commonSuffix(text, previous, shorter - prefix);
+  // the header must be as before (with the first entry's line, it fixes the indentation)
+  if (prefix < old[0].start) return fresh();
+  // entries wholly inside the common start are unchanged; so are those wholly inside the common end, moved
+  let head = 0;
+  while (head < old.length && old[head].end <= prefix) head++;
+  let tail = old.length;
+  const unchangedAfter = (c: Chunk) => {
+    const start = c.start + delta;
+    // at the start of a line, or a blank before it would make its `-` part of another entry
+    return c.start >= previous.length - suffix && start > 0 && text.charCodeAt(start - 1) === 10;
+  };
+  while (tail > head && unchangedAfter(old[tail - 1])) tail--;
+  // the last unchanged entry before the edit may grow (if its successor's `-` was removed): split it again too;
+  // the first unchanged entry after the edit starts with `-` at the list's indentation, so it stays an entry
+  const first = Math.max(0, head - 1);
+  const from = old[first].start;
+  const to = tail < old.length ? old[tail].start + delta : text.length;
+  if (to < from) return fresh();
+  const middle = splitFrom(text, from, to, cache.indent);
+  if (!middle) return fresh();
+  reuseBySource(middle, old.slice(first, tail));
+  const moved = old.slice(tail).map((c) => ({ ...c, start: c.start + delta, end: c.end + delta }));
+  return { chunks: [...old.slice(0, first), ...middle, ...moved], indent: cache.indent };
+}
+
+// Compared block by block first: string equality of slices is a native memory compare, ~50 times faster than a
+// charCodeAt loop over a 1 MB text (which is also a rope after incremental edits).
+const BLOCK = 4096;
+
+function commonPrefix(a: string, b: string, max: number): number {
+  let i = 0;
+  while (i + BLOCK <= max && a.slice(i, i + BLOCK) === b.slice(i, i + BLOCK)) i += BLOCK;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+function commonSuffix(a: string, b: string, max: number): number {
+  let i = 0;
+  while (i + BLOCK <= max && a.slice(a.length - i - BLOCK, a.length - i) === b.slice(b.length - i - BLOCK, b.length - i)) i += BLOCK;
+  while (i < max && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+/** new entries whose text an old entry had take its parsed YAML and model */
+function reuseBySource(chunks: Chunk[], old: Chunk[]): void {
+  const bySource = new Map<string, Chunk[]>();
+  for (const c of old) {
+    const list = bySource.get(c.source);
+    if (list) list.push(c);
+    else bySource.set(c.source, [c]);
+  }
+  for (const c of chunks) {
+    const match = bySource.get(c.source)?.shift();
+    if (match) {
+      c.parsed = match.parsed;
+      c.cached = match.cached;
+    }
+  }
+}
+
+function parseChunk(source: string): ChunkDocument {
+  const doc = parseDocument(source, YAML_OPTIONS);
+  const list = doc.contents;
+  if (doc.errors.length || !isSeq(list) || list.items.length !== 1) return { ok: false, doc, hasProperty: false };
+  let clean = true;
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node) || node.anchor) {
+        clean = false;
+        return visit.BREAK;
+      }
+    },
+  });
+  const item = list.items[0] as Node;
+  const hasProperty = isMap(item) && item.items.some((pair) => isScalar(pair.key) && pair.key.value === 'property');
+  return clean ? { ok: true, doc, item, hasProperty } : { ok: false, doc, hasProperty };
+}
+
 class YamlChangelogReader {
   private readonly lines: LineIndex;
-  private readonly findings: Finding[] = [];
-  private readonly doc: Document.Parsed;
+  /** where findings go: the file's list, or the list of the entry being read */
+  private sink: Finding[] = [];
+  private doc?: Document.Parsed;
   private currentChangeset?: { id: string; author: string };
   private logicalPath: string;
+  /** chunked parsing: the offset in the file of the text the current nodes were parsed from, and that text */
+  private base = 0;
+  private source: string;
+  /** while an entry is read for the cache: every position and inline SqlText it creates */
+  private recorder?: { positions: Position[]; sqlTexts: SqlText[] };
 
   constructor(
     private readonly path: string,
     private readonly text: string,
     private readonly options: YamlParseOptions,
   ) {
-    this.lines = new LineIndex(text);
+    this.lines = options.lines?.text === text ? options.lines : new LineIndex(text);
     this.logicalPath = options.logicalPath;
-    // SnakeYAML, which Liquibase uses, reads YAML 1.1: `yes`/`on` are booleans, `010` is octal
-    this.doc = parseDocument(text, {
-      version: '1.1',
-      uniqueKeys: false,
-      merge: true,
-      prettyErrors: false,
-      lineCounter: new LineCounter(),
-    });
+    this.source = text;
   }
 
   read(): ChangelogFile {
@@ -64,83 +303,177 @@ class YamlChangelogReader {
       changesets: [],
       includes: [],
       properties: [],
-      findings: this.findings,
+      findings: this.sink,
     };
-    for (const error of this.doc.errors) {
+    if (!(this.options.chunks && this.readChunked(file, this.options.chunks))) this.readWhole(file);
+    // includes and changesets are interleaved in execution order; keep the position of each include
+    file.includes.sort((a, b) => compare(a.range, b.range));
+    if (this.logicalPath !== this.options.logicalPath) (file as ChangelogFile & { logicalFilePath?: string }).logicalFilePath = this.logicalPath;
+    return file;
+  }
+
+  private readWhole(file: ChangelogFile): void {
+    const doc = (this.doc = parseDocument(this.text, YAML_OPTIONS));
+    for (const error of doc.errors) {
       const [start, end] = error.pos;
       this.report('yaml-syntax', 'error', firstLine(error.message), this.range(start, Math.max(end, start + 1)));
     }
-    for (const warning of this.doc.warnings) {
-      if (warning.code === 'TAB_AS_INDENT' || warning.code === 'BAD_INDENT') {
-        const [start, end] = warning.pos;
-        this.report('yaml-syntax', 'warning', firstLine(warning.message), this.range(start, end));
-      }
-    }
-    const root = this.resolve(this.doc.contents);
-    if (!root) return file;
+    this.reportWarnings(doc);
+    const root = this.resolve(doc.contents);
+    if (!root) return;
     if (!isMap(root)) {
       this.report('not-a-changelog', 'error', 'A YAML changelog must be a mapping with a `databaseChangeLog` key.', this.rangeOf(root));
-      return file;
+      return;
     }
     const top = this.entries(root).find((e) => e.key === 'databaseChangeLog');
     if (!top) {
       this.report('not-a-changelog', 'error', 'A YAML changelog needs a top-level `databaseChangeLog` key.', this.rangeOf(root));
-      return file;
+      return;
     }
     const list = this.resolve(top.value);
-    if (!list) return file; // an empty changelog is valid
+    if (!list) return; // an empty changelog is valid
     if (!isSeq(list)) {
       this.report('invalid-value', 'error', '`databaseChangeLog` must be a list of changeSet, include, includeAll and property entries.', this.rangeOf(top.value ?? top.keyNode));
-      return file;
+      return;
     }
     const items = list.items.map((item) => this.resolve(item as Node));
+    this.readProperties(file, items);
+    const fileFindings = this.sink;
+    for (const item of items) {
+      const result = this.readItem(item, file);
+      this.apply(file, result);
+    }
+    this.sink = fileFindings;
+  }
 
-    // Liquibase reads every `property` first, then substitutes ${…} throughout the file.
+  /** Entry by entry, reusing the entries an edit did not touch. False when the file does not allow it. */
+  private readChunked(file: ChangelogFile, cache: YamlChunkCache): boolean {
+    const split = splitEdited(this.text, cache);
+    if (!split) {
+      cache.text = undefined;
+      cache.chunks = [];
+      return false;
+    }
+    const { chunks } = split;
+    for (const chunk of chunks) {
+      chunk.parsed ??= parseChunk(chunk.source);
+      if (!chunk.parsed.ok) {
+        // a YAML error, an anchor or an alias: only the whole document gives the right answer; keep what parsed
+        cache.text = this.text;
+        cache.chunks = chunks;
+        cache.indent = split.indent;
+        return false;
+      }
+    }
+    const enter = (chunk: Chunk) => {
+      this.base = chunk.start;
+      this.source = chunk.source;
+      if (!chunk.parsed!.item) chunk.parsed = parseChunk(chunk.source);
+      return this.resolve(chunk.parsed!.item);
+    };
+    for (const chunk of chunks) if (chunk.parsed!.hasProperty) this.readProperties(file, [enter(chunk)]);
+    const scope = this.options.properties.key();
+    let keyPath = this.logicalPath;
+    let itemKey = `${scope}\u0000${keyPath}`;
+    const fileFindings = this.sink;
+    for (const chunk of chunks) {
+      if (keyPath !== this.logicalPath) itemKey = `${scope}\u0000${(keyPath = this.logicalPath)}`;
+      // (the line is asked even when the offset is the same: a same-length edit before may add or remove a line)
+      const line = this.lines.position(chunk.start).line;
+      if (chunk.cached && chunk.cached.key === itemKey) {
+        moveItem(chunk.cached, chunk.start, line);
+      } else {
+        const item = enter(chunk);
+        this.recorder = { positions: [], sqlTexts: [] };
+        const result = this.readItem(item, file, chunk.parsed!.doc);
+        // the model is all that is needed from now on (entries with properties are read on every parse)
+        if (!chunk.parsed!.hasProperty) chunk.parsed = { ok: true, hasProperty: false };
+        chunk.cached = { key: itemKey, offset: chunk.start, line, result, ...this.recorder };
+        this.recorder = undefined;
+      }
+      this.apply(file, chunk.cached.result);
+    }
+    this.sink = fileFindings;
+    this.base = 0;
+    this.source = this.text;
+    cache.text = this.text;
+    cache.chunks = chunks;
+    cache.indent = split.indent;
+    return true;
+  }
+
+  /** Liquibase reads every `property` first, then substitutes ${…} throughout the file. */
+  private readProperties(file: ChangelogFile, items: (Node | null)[]): void {
+    const before = file.properties.length;
     for (const item of items) {
       if (!isMap(item)) continue;
       for (const entry of this.entries(item)) {
         if (entry.key === 'property') file.properties.push(...this.readProperty(entry));
       }
     }
-    for (const property of file.properties) this.options.properties.define(property);
+    for (const property of file.properties.slice(before)) this.options.properties.define(property);
+  }
 
-    for (const item of items) {
-      if (!item) continue;
-      if (!isMap(item)) {
-        this.report('invalid-value', 'error', 'Each `databaseChangeLog` entry must be a mapping such as `- changeSet:`.', this.rangeOf(item));
-        continue;
-      }
-      for (const entry of this.entries(item)) {
-        switch (entry.key) {
-          case 'changeSet':
-            file.changesets.push(this.readChangeset(entry));
-            break;
-          case 'include':
-          case 'includeAll': {
-            const include = this.readInclude(entry);
-            if (include) file.includes.push(include);
-            break;
-          }
-          case 'preConditions':
-          case 'preconditions':
-            file.preconditions = this.readPreconditions(entry);
-            break;
-          case 'logicalFilePath':
-            this.logicalPath = this.string(entry.value) ?? this.logicalPath;
-            for (const c of file.changesets) if (!c.attributes.logicalFilePath) c.logicalPath = this.logicalPath;
-            break;
-          case 'property':
-            break;
-          default:
-            if (!changelogItemKeys.has(entry.key)) {
-              this.report('unknown-key', 'warning', `Unknown changelog entry '${entry.key}'; Liquibase ignores it.${suggestion(entry.key, changelogItemKeys)}`, this.rangeOf(entry.keyNode));
-            }
-        }
+  private reportWarnings(doc: Document.Parsed): void {
+    for (const warning of doc.warnings) {
+      if (warning.code === 'TAB_AS_INDENT' || warning.code === 'BAD_INDENT') {
+        const [start, end] = warning.pos;
+        this.report('yaml-syntax', 'warning', firstLine(warning.message), this.range(this.base + start, this.base + end));
       }
     }
-    // includes and changesets are interleaved in execution order; keep the position of each include
-    file.includes.sort((a, b) => compare(a.range, b.range));
-    return file;
+  }
+
+  /** One entry of the `databaseChangeLog` list; its findings are part of the result. */
+  private readItem(item: Node | null, file: ChangelogFile, chunk?: Document.Parsed): ItemResult {
+    const result: ItemResult = { changesets: [], includes: [], findings: [] };
+    this.sink = result.findings;
+    if (chunk) this.reportWarnings(chunk);
+    if (!item) return result;
+    if (!isMap(item)) {
+      this.report('invalid-value', 'error', 'Each `databaseChangeLog` entry must be a mapping such as `- changeSet:`.', this.rangeOf(item));
+      return result;
+    }
+    for (const entry of this.entries(item)) {
+      switch (entry.key) {
+        case 'changeSet':
+          result.changesets.push(this.readChangeset(entry));
+          break;
+        case 'include':
+        case 'includeAll': {
+          const include = this.readInclude(entry);
+          if (include) result.includes.push(include);
+          break;
+        }
+        case 'preConditions':
+        case 'preconditions':
+          result.preconditions = this.readPreconditions(entry);
+          break;
+        case 'logicalFilePath':
+          result.logicalFilePath = this.string(entry.value) ?? this.logicalPath;
+          // DatabaseChangeLog.load reads it before any changeset: it names every changeset of the file
+          this.logicalPath = result.logicalFilePath;
+          for (const c of file.changesets) if (!c.attributes.logicalFilePath) c.logicalPath = this.logicalPath;
+          break;
+        case 'property':
+          break;
+        default:
+          if (!changelogItemKeys.has(entry.key)) {
+            this.report('unknown-key', 'warning', `Unknown changelog entry '${entry.key}'; Liquibase ignores it.${suggestion(entry.key, changelogItemKeys)}`, this.rangeOf(entry.keyNode));
+          }
+      }
+    }
+    return result;
+  }
+
+  private apply(file: ChangelogFile, result: ItemResult): void {
+    if (result.logicalFilePath !== undefined && result.logicalFilePath !== this.logicalPath) {
+      this.logicalPath = result.logicalFilePath;
+      for (const c of file.changesets) if (!c.attributes.logicalFilePath) c.logicalPath = this.logicalPath;
+    }
+    for (const changeset of result.changesets) file.changesets.push(changeset);
+    for (const include of result.includes) file.includes.push(include);
+    if (result.preconditions) file.preconditions = result.preconditions;
+    for (const finding of result.findings) file.findings.push(finding);
   }
 
   // ---- changeSet -------------------------------------------------------------------------------------
@@ -206,12 +539,6 @@ class YamlChangelogReader {
         case 'dbms':
           attributes.dbms = this.listOrString(e.value);
           break;
-        case 'validCheckSum': {
-          const v = this.resolve(e.value);
-          if (isSeq(v)) for (const item of v.items) attributes.validCheckSum.push(this.string(item as Node) ?? '');
-          else attributes.validCheckSum.push(this.string(v) ?? '');
-          break;
-        }
         case 'logicalFilePath':
         case 'filePath':
           attributes.logicalFilePath = this.string(e.value);
@@ -229,42 +556,63 @@ class YamlChangelogReader {
         case 'objectQuotingStrategy':
           attributes.objectQuotingStrategy = this.string(e.value);
           break;
-        case 'preConditions':
-        case 'preconditions':
-          changeset.preconditions = this.readPreconditions(e);
-          break;
-        case 'changes':
-          changeset.changes.push(...this.readChangeList(e));
-          break;
-        case 'rollback':
-          changeset.rollback = this.readRollback(e);
-          break;
         case 'onValidationFail':
         case 'runWith':
         case 'runWithSpoolFile':
-        case 'modifySql':
           break;
-        default: {
-          const value = this.resolve(e.value);
-          if (changeTypes.has(e.key)) {
-            // real changelogs often write the change directly under changeSet, without `changes:`
-            changeset.changes.push(this.readChange(e));
-          } else if (isMap(value) || isSeq(value)) {
-            this.report('unknown-change-type', 'error', `Unknown change type '${e.key}'.${suggestion(e.key, changeTypes.keys())}`, this.rangeOf(e.keyNode));
-          } else {
-            this.report('unknown-key', 'warning', `Unknown changeSet attribute '${e.key}'; Liquibase ignores it.${suggestion(e.key, changeSetKeys)}`, this.rangeOf(e.keyNode));
-          }
-        }
+        default:
+          // real changelogs often write the change directly under changeSet, without `changes:`
+          this.readChangesetChild(changeset, e, false);
       }
     }
     this.currentChangeset = undefined;
     return changeset;
   }
 
-  private readChangeList(entry: Entry): Change[] {
+  /**
+   * One child of a changeSet, or of its `changes` list: Liquibase 4.28's ChangeSet.handleChildNode treats both
+   * the same way, so `rollback`, `preConditions`, `validCheckSum` and nested `changes` also work inside the list.
+   * A name that is no change type is an error only when it has nested entries (STRICT parse mode); a scalar is
+   * ignored (ChangeSet.toChange returns null, and the value is kept as a plain attribute).
+   */
+  private readChangesetChild(changeset: Changeset, e: Entry, inChangeList: boolean): void {
+    switch (e.key) {
+      case 'changes':
+        this.readChangeList(changeset, e);
+        return;
+      case 'rollback':
+        changeset.rollback = mergeRollback(changeset.rollback, this.readRollback(e));
+        return;
+      case 'preConditions':
+      case 'preconditions':
+        changeset.preconditions = this.readPreconditions(e);
+        return;
+      case 'validCheckSum':
+      case 'validCheckSums': {
+        const v = this.resolve(e.value);
+        if (isSeq(v)) for (const item of v.items) changeset.attributes.validCheckSum.push(this.string(item as Node) ?? '');
+        else if (this.string(v) !== undefined) changeset.attributes.validCheckSum.push(this.string(v)!);
+        return;
+      }
+      case 'modifySql':
+        return;
+    }
+    if (changeTypes.has(e.key)) {
+      changeset.changes.push(this.readChange(e));
+      return;
+    }
+    if (this.hasChildren(e.value)) {
+      this.report('unknown-change-type', 'error', `Unknown change type '${e.key}'.${suggestion(e.key, changeTypes.keys())}`, this.rangeOf(e.keyNode));
+    } else if (inChangeList) {
+      this.report('unknown-key', 'warning', `'${e.key}' is not a change type, so Liquibase ignores this entry (is it indented too little, outside the change it belongs to?).${suggestion(e.key, changeTypes.keys())}`, this.rangeOf(e.keyNode));
+    } else {
+      this.report('unknown-key', 'warning', `Unknown changeSet attribute '${e.key}'; Liquibase ignores it.${suggestion(e.key, changeSetKeys)}`, this.rangeOf(e.keyNode));
+    }
+  }
+
+  private readChangeList(changeset: Changeset, entry: Entry): void {
     const list = this.resolve(entry.value);
-    if (!list) return [];
-    const changes: Change[] = [];
+    if (!list) return;
     const items = isSeq(list) ? list.items.map((i) => this.resolve(i as Node)) : [list];
     for (const item of items) {
       if (!item) continue;
@@ -272,12 +620,8 @@ class YamlChangelogReader {
         this.report('invalid-value', 'error', 'Each entry of `changes` must be a change such as `- sql:` or `- createTable:`.', this.rangeOf(item));
         continue;
       }
-      for (const e of this.entries(item)) {
-        if (changeTypes.has(e.key)) changes.push(this.readChange(e));
-        else this.report('unknown-change-type', 'error', `Unknown change type '${e.key}'.${suggestion(e.key, changeTypes.keys())}`, this.rangeOf(e.keyNode));
-      }
+      for (const e of this.entries(item)) this.readChangesetChild(changeset, e, true);
     }
-    return changes;
   }
 
   private readChange(entry: Entry): Change {
@@ -288,7 +632,7 @@ class YamlChangelogReader {
       range: this.span(entry.keyNode, entry.value),
       typeRange: this.rangeOf(entry.keyNode),
       params: {},
-      raw: this.expandDeep(value ? value.toJSON() : null),
+      raw: this.expandDeep(this.toPlain(value)),
     };
     if (isScalar(value) && (entry.key === 'sql' || entry.key === 'tagDatabase' || entry.key === 'output')) {
       // `- sql: SELECT 1` is the short form of `- sql: { sql: SELECT 1 }`
@@ -297,13 +641,23 @@ class YamlChangelogReader {
       if (entry.key === 'sql') change.sql = this.sqlText(value, SQL_CHANGE_DEFAULTS);
       return change;
     }
-    if (value && !isMap(value)) {
+    // Liquibase's ParsedNode reads a list of mappings like one mapping: `- tableName: t` items are parameters too
+    const listOfMaps = isSeq(value) && this.hasChildren(value);
+    const noParameters = isScalar(value) && (value.value === null || value.value === '');
+    if (value && !isMap(value) && !listOfMaps && !noParameters) {
       this.report('invalid-value', 'error', `'${entry.key}' must be a mapping of its parameters.`, this.rangeOf(value));
       return change;
     }
-    const entries = value ? this.entries(value) : [];
+    const entries = value ? this.itemEntries(value) : [];
+    if (listOfMaps) change.raw = Object.fromEntries(entries.map((e) => [e.key, this.expandDeep(this.toPlain(e.value))]));
+    const withColumns = changesWithColumns.has(entry.key);
     for (const e of entries) {
       const v = this.resolve(e.value);
+      if (e.key === 'column' && withColumns) {
+        // AbstractChange.load also takes `column:` children as columns of a change with columns
+        if (isMap(v)) this.checkColumn(v);
+        continue;
+      }
       if (!info.params.has(e.key)) {
         this.report('unknown-key', 'warning', `'${e.key}' is not a parameter of ${entry.key}; Liquibase ignores it.${suggestion(e.key, info.params)}`, this.rangeOf(e.keyNode));
         continue;
@@ -312,7 +666,7 @@ class YamlChangelogReader {
       if (e.key === 'columns' && isSeq(v)) this.checkColumns(v);
     }
     for (const required of info.required) {
-      if (!entries.some((e) => e.key === required)) {
+      if (!entries.some((e) => e.key === required || (required === 'columns' && withColumns && e.key === 'column'))) {
         this.report('missing-parameter', 'error', `${entry.key} requires '${required}'.`, change.typeRange);
       }
     }
@@ -349,18 +703,21 @@ class YamlChangelogReader {
           continue;
         }
         const column = this.resolve(e.value);
-        if (!isMap(column)) continue;
-        for (const c of this.entries(column)) {
-          if (!columnKeys.has(c.key)) {
-            this.report('unknown-key', 'warning', `'${c.key}' is not a column attribute; Liquibase ignores it.${suggestion(c.key, columnKeys)}`, this.rangeOf(c.keyNode));
-          } else if (c.key === 'constraints') {
-            const constraints = this.resolve(c.value);
-            if (!isMap(constraints)) continue;
-            for (const k of this.entries(constraints)) {
-              if (!constraintKeys.has(k.key)) {
-                this.report('unknown-key', 'warning', `'${k.key}' is not a column constraint attribute; Liquibase ignores it.${suggestion(k.key, constraintKeys)}`, this.rangeOf(k.keyNode));
-              }
-            }
+        if (isMap(column)) this.checkColumn(column);
+      }
+    }
+  }
+
+  private checkColumn(column: YAMLMap): void {
+    for (const c of this.entries(column)) {
+      if (!columnKeys.has(c.key)) {
+        this.report('unknown-key', 'warning', `'${c.key}' is not a column attribute; Liquibase ignores it.${suggestion(c.key, columnKeys)}`, this.rangeOf(c.keyNode));
+      } else if (c.key === 'constraints') {
+        const constraints = this.resolve(c.value);
+        if (!isMap(constraints)) continue;
+        for (const k of this.entries(constraints)) {
+          if (!constraintKeys.has(k.key)) {
+            this.report('unknown-key', 'warning', `'${k.key}' is not a column constraint attribute; Liquibase ignores it.${suggestion(k.key, constraintKeys)}`, this.rangeOf(k.keyNode));
           }
         }
       }
@@ -545,7 +902,8 @@ class YamlChangelogReader {
 
   private sqlText(node: Scalar, options: { splitStatements: boolean; stripComments: boolean; endDelimiter?: string }): SqlText {
     const value = node.value == null ? '' : typeof node.value === 'string' ? node.value : String(node.value);
-    const offsets = scalarOffsets(node, value, this.text);
+    const offsets = scalarOffsets(node, value, this.source);
+    if (this.base) for (let i = 0; i < offsets.length; i++) offsets[i] += this.base;
     const expanded = this.options.properties.expandWithOffsets(value, offsets);
     const sql: SqlText = {
       text: expanded.text,
@@ -557,6 +915,7 @@ class YamlChangelogReader {
       endDelimiter: options.endDelimiter,
     };
     if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') this.checkSwallowedYaml(sql);
+    this.recorder?.sqlTexts.push(sql);
     return sql;
   }
 
@@ -585,24 +944,120 @@ class YamlChangelogReader {
 
   private resolve(node: unknown): Node | null {
     let n = node as Node | null | undefined;
-    for (let depth = 0; n && isAlias(n) && depth < 64; depth++) n = n.resolve(this.doc) as Node | undefined;
+    for (let depth = 0; n && isAlias(n) && depth < 64; depth++) n = this.aliasTarget(n);
     return n && !isAlias(n) ? n : null;
   }
 
+  private aliasTargets?: Map<Alias, Node | undefined>;
+
+  /**
+   * What an alias refers to: the last node with its anchor before it (anchors may be re-defined). yaml's own
+   * Alias.resolve walks the whole document on every call; this walks it once.
+   */
+  private aliasTarget(alias: Alias): Node | undefined {
+    if (!this.doc) return undefined;
+    if (!this.aliasTargets) {
+      const targets = new Map<Alias, Node | undefined>();
+      const anchors = new Map<string, Node>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, anchors.get(node.source));
+          else if (node.anchor) anchors.set(node.anchor, node);
+        },
+      });
+      this.aliasTargets = targets;
+    }
+    return this.aliasTargets.get(alias);
+  }
+
+  /**
+   * A node as plain JS, aliases and merge keys resolved, duplicate keys dropped as SnakeYAML drops them. What
+   * aliases bring in is limited (a "billion laughs" alias bomb would otherwise expand exponentially): past the
+   * budget an alias gives null.
+   */
+  private toPlain(node: unknown, depth = 0, budget = { aliased: 10_000 }, viaAlias = false): unknown {
+    const aliased = viaAlias || isAlias(node);
+    if (aliased && --budget.aliased < 0) return null;
+    const n = this.resolve(node);
+    if (!n || depth > 64) return null;
+    if (isScalar(n)) return n.value ?? null;
+    if (isSeq(n)) return n.items.map((item) => this.toPlain(item, depth + 1, budget, aliased));
+    if (isMap(n)) {
+      const out: Record<string, unknown> = {};
+      for (const e of this.entries(n)) out[e.key] = this.toPlain(e.value, depth + 1, budget, aliased);
+      return out;
+    }
+    return null;
+  }
+
+  /** does Liquibase's ParsedNode for this value have child nodes (a mapping, or a list holding a mapping)? */
+  private hasChildren(node: unknown): boolean {
+    const value = this.resolve(node);
+    if (isMap(value)) return value.items.length > 0;
+    if (isSeq(value)) return value.items.some((i) => {
+      const item = this.resolve(i as Node);
+      return isMap(item) && item.items.length > 0;
+    });
+    return false;
+  }
+
+  private readonly entryCache = new WeakMap<YAMLMap, Entry[]>();
+
+  /**
+   * The entries of a mapping as SnakeYAML gives them to Liquibase: merge keys (`<<: *defaults`) bring the merged
+   * mappings' entries (explicit keys win, then the first merged mapping), and of a key written twice only the last
+   * stays. Computed once per mapping, so aliases and merges that repeat a mapping cost nothing more (a mapping that
+   * merges itself sees no entries of its own at that point).
+   */
   private entries(map: YAMLMap): Entry[] {
-    const out: Entry[] = [];
+    const known = this.entryCache.get(map);
+    if (known) return known;
+    this.entryCache.set(map, []);
+    // 1. of a key written twice only the last stays (SnakeYAML's processDuplicateKeys; merge keys are kept)
+    const tuples: ({ merge: Node | null } | Entry)[] = [];
+    const last = new Map<string, Entry>();
     for (const pair of map.items) {
       const keyNode = this.resolve(pair.key as Node);
       const key = isScalar(keyNode) ? String(keyNode.value) : '';
       if (key === '<<') {
-        // merge keys: `<<: *defaults` brings the aliased mapping's entries, explicit keys win
-        const source = this.resolve(pair.value as Node);
-        const sources = isSeq(source) ? source.items.map((i) => this.resolve(i as Node)) : [source];
-        for (const s of sources) if (isMap(s)) for (const e of this.entries(s)) if (!map.items.some((p) => isScalar(p.key) && p.key.value === e.key)) out.push(e);
+        tuples.push({ merge: this.resolve(pair.value as Node) });
         continue;
       }
-      out.push({ key, keyNode: (pair.key as Node) ?? null, value: (pair.value as Node) ?? null, pair });
+      const entry: Entry = { key, keyNode: (pair.key as Node) ?? null, value: (pair.value as Node) ?? null, pair };
+      const before = last.get(key);
+      if (before) {
+        this.report('yaml-duplicate-key', 'warning', `'${key}' appears again later in this mapping; Liquibase (SnakeYAML) keeps only the last one and drops this one.`, this.rangeOf(before.keyNode));
+        tuples[tuples.indexOf(before)] = { merge: null };
+      }
+      last.set(key, entry);
+      tuples.push(entry);
     }
+    // 2. merges in place, in order: a merged key already there stays; an explicit key replaces it where it is
+    const out: Entry[] = [];
+    const at = new Map<string, number>();
+    for (const tuple of tuples) {
+      if ('merge' in tuple) {
+        const source = tuple.merge;
+        const sources = isSeq(source) ? source.items.map((i) => this.resolve(i as Node)) : [source];
+        for (const s of sources) {
+          if (!isMap(s)) continue;
+          for (const e of this.entries(s)) {
+            if (at.has(e.key)) continue;
+            at.set(e.key, out.length);
+            out.push(e);
+          }
+        }
+        continue;
+      }
+      const i = at.get(tuple.key);
+      if (i === undefined) {
+        at.set(tuple.key, out.length);
+        out.push(tuple);
+      } else {
+        out[i] = tuple;
+      }
+    }
+    this.entryCache.set(map, out);
     return out;
   }
 
@@ -656,6 +1111,7 @@ class YamlChangelogReader {
   private expandDeep(value: unknown): unknown {
     if (typeof value === 'string') return this.options.properties.expand(value);
     if (Array.isArray(value)) return value.map((v) => this.expandDeep(v));
+    if (value instanceof Date) return value;
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) out[k] = this.expandDeep(v);
@@ -666,25 +1122,48 @@ class YamlChangelogReader {
 
   private rangeOf(node: unknown): Range {
     const n = node as Node | null;
-    if (!n || !n.range) return this.range(0, 0);
-    return this.range(n.range[0], n.range[1]);
+    if (!n || !n.range) return this.range(this.base, this.base);
+    return this.range(this.base + n.range[0], this.base + n.range[1]);
   }
 
   private span(from: unknown, to: unknown): Range {
     const a = from as Node | null;
     const b = (to as Node | null) ?? a;
-    const start = a?.range?.[0] ?? 0;
-    const end = b?.range ? b.range[1] : a?.range?.[1] ?? start;
+    const start = this.base + (a?.range?.[0] ?? 0);
+    const end = b?.range ? this.base + b.range[1] : a?.range ? this.base + a.range[1] : start;
     return this.range(start, trimEnd(this.text, Math.max(start, end)));
   }
 
   private range(start: number, end: number): Range {
-    return this.lines.range(start, end);
+    const range = this.lines.range(start, end);
+    this.recorder?.positions.push(range.start, range.end);
+    return range;
   }
 
   private report(rule: string, severity: Severity, message: string, range: Range): void {
-    this.findings.push({ rule, severity, message, file: this.path, range, changeset: this.currentChangeset });
+    this.sink.push({ rule, severity, message, file: this.path, range, changeset: this.currentChangeset });
   }
+}
+
+/** Liquibase adds every rollback block's changes to the same changeset rollback, in order. */
+function mergeRollback(previous: Rollback, next: Rollback): Rollback {
+  if (previous.kind === 'changes' && next.kind === 'changes') return { ...previous, changes: [...previous.changes, ...next.changes] };
+  return previous.kind === 'none' ? next : next.kind === 'none' ? previous : next;
+}
+
+/** A cached entry read where it was; the file changed before it, so its positions and SQL offsets move too. */
+function moveItem(item: CachedItem, offset: number, line: number): void {
+  const lines = line - item.line;
+  const characters = offset - item.offset;
+  if (lines) for (const p of item.positions) p.line += lines;
+  if (characters) {
+    for (const sql of item.sqlTexts) {
+      if (sql.offsets) for (let i = 0; i < sql.offsets.length; i++) sql.offsets[i] += characters;
+      else sql.baseOffset += characters;
+    }
+  }
+  item.offset = offset;
+  item.line = line;
 }
 
 function firstLine(message: string): string {
