@@ -6,7 +6,7 @@ import { parseTarget } from './engine/connection-url';
 import { changesetChecksum } from './engine/checksum';
 import { ConnectionError, openDriver } from './engine/driver';
 import { displayPath, Engine, EngineError } from './engine/engine';
-import { FilterSyntaxError, parseContexts } from './engine/filters';
+import { FilterSyntaxError, parseContexts, parseExpression } from './engine/filters';
 import { LockTimeoutError, releaseLocks } from './engine/lock';
 import { identity } from './engine/plan';
 import { TrackingTables } from './engine/tracking';
@@ -138,13 +138,29 @@ function loadRoot(args: Arguments): Changelog {
   const found = candidates.find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
   if (!found) throw new UsageError(`changelog not found: ${file}`);
   const changelog = loadChangelog(found, { searchPath, properties: args.properties });
-  const fatal = changelog.findings.filter((f) => f.severity === 'error');
+  // SQL syntax errors only matter in what a command runs: the engine checks those before it starts
+  const fatal = changelog.findings.filter((f) => f.severity === 'error' && f.rule !== 'sql-syntax');
   if (fatal.length) {
-    const lines = fatal.slice(0, 20).map((f) => `  ${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.message}`);
-    if (fatal.length > 20) lines.push(`  … and ${fatal.length - 20} more (pgcs lint shows them all)`);
-    throw new EngineError(`The changelog has ${fatal.length} error${fatal.length === 1 ? '' : 's'}; nothing was done:\n${lines.join('\n')}`, EXIT_USAGE);
+    // one line per problem, as everywhere in the CLI
+    const where = (f: Finding) => `${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.message.replace(/\s*\n\s*/g, ' ')}`;
+    if (fatal.length === 1) throw new EngineError(`${where(fatal[0])} (nothing was done)`, EXIT_USAGE);
+    const lines = fatal.slice(0, 20).map(where);
+    if (fatal.length > 20) lines.push(`… and ${fatal.length - 20} more (pgcs lint shows them all)`);
+    lines.push(`${fatal.length} errors in the changelog; nothing was done.`);
+    throw new EngineError(lines.join('\npgcs: '), EXIT_USAGE);
   }
   return changelog;
+}
+
+/** Opens the database; a PGlite folder another process has open is waited for as long as --lock-wait says, visibly. */
+async function open(args: Arguments, target: ReturnType<typeof parseTarget>) {
+  const lockWaitMs = (numberOption(args, 'lock-wait', 300) ?? 300) * 1000;
+  for (const warning of target.warnings) process.stderr.write(`pgcs: warning: ${warning}\n`);
+  return openDriver(target, {
+    applicationName: 'pgcs',
+    lockTimeoutMs: lockWaitMs,
+    onLockWait: (message) => process.stderr.write(`${message.charAt(0).toUpperCase()}${message.slice(1)}\n`),
+  });
 }
 
 async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>): Promise<T> {
@@ -153,8 +169,10 @@ async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: 
 }
 
 async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>): Promise<T> {
+  // a filter that does not parse must fail before anything touches the database
+  parseExpression(args.options.get('label-filter') ?? args.options.get('labels') ?? '');
   const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
-  const driver = await openDriver(target, { applicationName: 'pgcs' });
+  const driver = await open(args, target);
   try {
     const labelFilter = args.options.get('label-filter') ?? args.options.get('labels');
     const engine = new Engine(driver, changelog, {
@@ -218,7 +236,10 @@ function countOf(args: Arguments): number {
 }
 
 function parseDate(raw: string): Date {
-  const date = new Date(raw.includes('T') || raw.length <= 10 ? raw : raw.replace(' ', 'T'));
+  // a date-time without an offset is the local time, as Liquibase reads it; so is a bare date (local midnight),
+  // which JavaScript's Date would otherwise take as UTC
+  const text = raw.trim();
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00` : text.replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T'));
   if (Number.isNaN(date.getTime())) throw new UsageError(`--date must be a date such as 2026-01-31 or 2026-01-31T12:00:00, not '${raw}'`);
   return date;
 }
@@ -330,7 +351,7 @@ async function run(args: Arguments): Promise<number> {
       });
     case 'release-locks': {
       const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
-      const driver = await openDriver(target, { applicationName: 'pgcs' });
+      const driver = await open(args, target);
       try {
         let schema = args.options.get('liquibase-schema-name');
         if (!schema) schema = (await driver.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
@@ -383,7 +404,13 @@ async function run(args: Arguments): Promise<number> {
   }
 }
 
-function historyText(rows: { deployment_id: string | null; dateexecuted: Date; filename: string; author: string; id: string; tag: string | null }[]): string {
+/** DATEEXECUTED as stored (a wall-clock time of the session's zone), to the second: never shifted to this machine's zone. */
+function storedTime(value: Date | string): string {
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').slice(0, 19);
+  return String(value).replace('T', ' ').slice(0, 19);
+}
+
+function historyText(rows: { deployment_id: string | null; dateexecuted: Date | string; filename: string; author: string; id: string; tag: string | null }[]): string {
   if (rows.length === 0) return 'No changesets have been applied.';
   const byDeployment = new Map<string, typeof rows>();
   for (const row of rows) {
@@ -393,7 +420,7 @@ function historyText(rows: { deployment_id: string | null; dateexecuted: Date; f
   const out: string[] = [];
   for (const [deployment, list] of byDeployment) {
     out.push(`- Deployment ID: ${deployment}`);
-    const table = [['Update Date', 'Changelog Path', 'Changeset Author', 'Changeset ID', 'Tag'], ...list.map((r) => [new Date(r.dateexecuted).toISOString().replace('T', ' ').slice(0, 19), r.filename, r.author, r.id, r.tag ?? ''])];
+    const table = [['Update Date', 'Changelog Path', 'Changeset Author', 'Changeset ID', 'Tag'], ...list.map((r) => [storedTime(r.dateexecuted), r.filename, r.author, r.id, r.tag ?? ''])];
     const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
     for (const [i, row] of table.entries()) {
       out.push(row.map((cell, j) => cell.padEnd(widths[j])).join(' | ').trimEnd());

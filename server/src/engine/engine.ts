@@ -7,6 +7,9 @@ import { acquireLock, HeldLock } from './lock';
 import { checksumErrors, identity, makePlan, Plan, PlannedChangeset } from './plan';
 import { checkAll, PreconditionError, PreconditionFailed } from './preconditions';
 import { commentsOf, contextsOf, descriptionOf, labelsOf } from './tracking-columns';
+import type { SqlText } from '../changelog/model';
+import { sqlRange } from '../sql/analyse';
+import { parseSql } from '../sql/statements';
 import { AppliedRow, ExecType, identityOf, newDeploymentId, NewRow, TrackingTables } from './tracking';
 
 export interface EngineSettings {
@@ -55,6 +58,12 @@ export class Engine {
 
   private async init(): Promise<TrackingTables> {
     if (this.tables) return this.tables;
+    if (this.driver.kind === 'postgresql') {
+      // If this process dies in the middle of a long statement, the server would otherwise run it to the end
+      // before noticing, keeping the changeset's transaction, its locks and our advisory lock meanwhile.
+      // PostgreSQL 14+ checks the client is still there while a statement runs; older servers lack it.
+      await this.driver.execute(`SET client_connection_check_interval = 1000`).catch(() => undefined);
+    }
     let schema = this.settings.liquibaseSchema;
     if (this.settings.defaultSchema) await this.driver.execute(`SET search_path TO ${quoteIdent(this.settings.defaultSchema)}, "$user", public`);
     if (!schema) {
@@ -88,6 +97,7 @@ export class Engine {
     return this.withLock(async (tables) => {
       const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter);
       this.validatePlan(plan);
+      this.checkSyntax(plan.changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun')).flatMap((p) => p.changeset.changes));
       const result: RunResult = { ran: [], skipped: [] };
       await this.checkChangelogPreconditions(plan);
       let order = await tables.maxOrderExecuted();
@@ -130,12 +140,12 @@ export class Engine {
           // The row is written in the changeset's own transaction: a crash leaves both or neither.
           await this.inTransaction(async () => {
             await this.setTimeouts(true);
-            for (const statement of statements) await this.run(statement, changeset);
+            for (const statement of statements) await this.run(statement, changeset, true);
             await this.record(tables, row, item, nextOrder());
           });
         } else {
           await this.setTimeouts(false);
-          for (const statement of statements) await this.run(statement, changeset);
+          for (const statement of statements) await this.run(statement, changeset, false);
           await this.record(tables, row, item, nextOrder());
         }
         return execType;
@@ -150,6 +160,10 @@ export class Engine {
         if (changeset.attributes.failOnError === false) {
           this.settings.log(`Changeset ${identity(changeset)} failed and has failOnError: false, so the update goes on: ${(error as Error).message}`);
           return undefined;
+        }
+        if (code === LOCK_NOT_AVAILABLE && error instanceof EngineError) {
+          const tries = inTransaction ? ` It was tried ${attempt + 1} time${attempt === 0 ? '' : 's'}.` : '';
+          throw Object.assign(new EngineError(`${error.message}${tries} Another session holds a lock it needs: try again later, or raise --lock-timeout (now ${this.settings.lockTimeoutMs} ms) or --lock-retries.`), { code });
         }
         throw error;
       }
@@ -178,13 +192,36 @@ export class Engine {
     };
   }
 
-  private async run(statement: PlannedStatement, changeset: Changeset): Promise<void> {
+  /**
+   * Sends one planned statement. A text of several statements (statement.parts) runs part by part; outside
+   * the changeset's transaction (runInTransaction: false) the parts get a transaction of their own, as
+   * PostgreSQL gives a multi-statement query string, so they still apply together or not at all.
+   */
+  private async run(statement: PlannedStatement, changeset: Changeset, inTransaction: boolean, rollback = false): Promise<void> {
+    if (!statement.parts) return this.runOne(statement.sql, statement, changeset, inTransaction, rollback);
+    const parts = statement.parts;
+    const all = async () => {
+      for (const part of parts) await this.runOne(part.sql, { file: statement.file, range: part.range }, changeset, true, rollback);
+    };
+    if (inTransaction) await all();
+    else await this.inTransaction(all);
+  }
+
+  private async runOne(sql: string, at: { file: string; range: PlannedStatement['range'] }, changeset: Changeset, atomic: boolean, rollback: boolean): Promise<void> {
     try {
-      await this.driver.execute(statement.sql);
+      await this.driver.execute(sql);
     } catch (error) {
-      const e = error as Error & { code?: string; position?: string };
-      const where = `${displayPath(statement.file)}:${statement.range.start.line + 1}`;
-      const failure = new EngineError(`${where}: changeset ${identity(changeset)} failed: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ''}. Nothing of it was applied.`);
+      const e = error as Error & { code?: string; detail?: string };
+      const where = `${displayPath(at.file)}:${at.range.start.line + 1}`;
+      const message = `${e.message}${e.detail ? ` (${e.detail})` : ''}`.replace(/\s*\n\s*/g, ' ');
+      const outcome = rollback
+        ? atomic
+          ? 'Its rollback was undone; it stays applied.'
+          : 'It has runInTransaction: false, so its rollback statements before this one stay applied; it stays recorded.'
+        : atomic
+          ? 'Nothing of it was applied.'
+          : 'It has runInTransaction: false, so its statements before this one stay applied; it was not recorded.';
+      const failure = new EngineError(`${where}: ${rollback ? 'rollback of ' : ''}changeset ${identity(changeset)} failed: ${message}${e.code ? ` (SQLSTATE ${e.code})` : ''}. ${outcome}`);
       (failure as EngineError & { code?: string }).code = e.code;
       throw failure;
     }
@@ -244,6 +281,26 @@ export class Engine {
     }
   }
 
+  /**
+   * Refuses, before anything runs, SQL that PostgreSQL's grammar rejects in what is about to run; SQL that
+   * never runs (a rollback during update, say) does not block, as it does not block Liquibase.
+   */
+  private checkSyntax(changes: { sql?: SqlText }[]): void {
+    const problems: string[] = [];
+    for (const change of changes) {
+      const sql = change.sql;
+      if (!sql) continue;
+      const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
+      const lines = this.sqlContext.lines(sql.file);
+      for (const statement of parsed.statements) {
+        if (!statement.error) continue;
+        const at = sqlRange(sql, lines, statement.error.start, statement.error.end).start;
+        problems.push(`${displayPath(sql.file)}:${at.line + 1}:${at.character + 1}: ${statement.error.message}`);
+      }
+    }
+    if (problems.length) throw new EngineError(`${problems.join('\npgcs: ')}\npgcs: ${problems.length === 1 ? 'a SQL syntax error' : `${problems.length} SQL syntax errors`} in what would run; nothing was done.`, 2);
+  }
+
   private validatePlan(plan: Plan): void {
     const errors = checksumErrors(plan);
     if (errors.length) {
@@ -294,6 +351,7 @@ export class Engine {
         throw error;
       }
     }
+    this.checkSyntax(targets.flatMap((t) => (t.changeset.rollback.kind === 'changes' ? t.changeset.rollback.changes : [])));
     return targets;
   }
 
@@ -309,20 +367,34 @@ export class Engine {
     };
   }
 
-  private selectToDate(date: Date) {
-    return (rows: AppliedRow[]) => rows.filter((r) => new Date(r.dateexecuted).getTime() > date.getTime());
+  /**
+   * The rows executed after `date` (an instant). DATEEXECUTED is a wall-clock time written with NOW() in the
+   * session's time zone, so the instant is converted to that zone by the server, whatever the client's zone.
+   */
+  private async selectToDate(date: Date) {
+    const tables = await this.init();
+    const after = new Set<string>();
+    if (await tables.changelogTableExists()) {
+      const { rows } = await this.driver.query<{ id: string; author: string; filename: string }>(
+        `SELECT ID AS id, AUTHOR AS author, FILENAME AS filename FROM ${tables.changelogTable}
+          WHERE DATEEXECUTED > ($1::timestamptz AT TIME ZONE current_setting('TimeZone'))`,
+        [date.toISOString()],
+      );
+      for (const row of rows) after.add(identityOf(row));
+    }
+    return (rows: AppliedRow[]) => rows.filter((r) => after.has(identityOf(r)));
   }
 
   async rollback(by: { count?: number; tag?: string; date?: Date }): Promise<AppliedRow[]> {
     return this.withLock(async (tables) => {
-      const select = by.tag !== undefined ? await this.selectToTag(by.tag) : by.date ? this.selectToDate(by.date) : this.selectByCount(by.count ?? 1);
+      const select = by.tag !== undefined ? await this.selectToTag(by.tag) : by.date ? await this.selectToDate(by.date) : this.selectByCount(by.count ?? 1);
       const targets = await this.rollbackTargets(select);
       for (const target of targets) {
         this.settings.log(`Rolling Back Changeset: ${identityOf(target.row)}`);
         const inTransaction = target.changeset.attributes.runInTransaction !== false;
         const work = async () => {
           await this.setTimeouts(inTransaction);
-          for (const statement of target.statements) await this.run(statement, target.changeset);
+          for (const statement of target.statements) await this.run(statement, target.changeset, inTransaction, true);
           await tables.delete(target.row);
         };
         if (inTransaction) await this.inTransaction(work);
@@ -332,9 +404,30 @@ export class Engine {
     });
   }
 
+  /**
+   * For verify: runs the rollback of the most recently applied changeset inside a transaction, calls
+   * `inspect` there, then undoes the transaction, so the database is again exactly as after the changeset.
+   * undefined when the rollback cannot run in a transaction (runInTransaction: false): roll back for real.
+   * A failing rollback statement throws an EngineError, and also leaves the changeset applied.
+   */
+  async probeRollback<T>(inspect: () => Promise<T>): Promise<{ result: T } | undefined> {
+    await this.init();
+    const [target] = await this.rollbackTargets(this.selectByCount(1));
+    if (!target) return undefined;
+    if (target.changeset.attributes.runInTransaction === false) return undefined;
+    await this.driver.execute('BEGIN');
+    try {
+      await this.setTimeouts(true);
+      for (const statement of target.statements) await this.run(statement, target.changeset, true, true);
+      return { result: await inspect() };
+    } finally {
+      await this.driver.execute('ROLLBACK').catch(() => undefined);
+    }
+  }
+
   async rollbackSql(by: { count?: number; tag?: string; date?: Date }): Promise<string> {
     const tables = await this.init();
-    const select = by.tag !== undefined ? await this.selectToTag(by.tag) : by.date ? this.selectToDate(by.date) : this.selectByCount(by.count ?? 1);
+    const select = by.tag !== undefined ? await this.selectToTag(by.tag) : by.date ? await this.selectToDate(by.date) : this.selectByCount(by.count ?? 1);
     const targets = await this.rollbackTargets(select);
     const out = [`-- pg-changesets rollback SQL for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
     for (const target of targets) {
