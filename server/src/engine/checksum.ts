@@ -12,14 +12,14 @@
 //     createView, createProcedure   the serialised change and the SQL (or file) checksum, hashed together
 //     loadData, loadUpdateData      tableName + the CSV file without blank and comment lines
 //     anything else                 StringChangeLogSerializer text, LF line ends, U+FFFD removed, NFC
-//   changeset checksum  "N:" + md5(NFC(concat of "<change checksum>:")); v9 skips changes whose dbms excludes
-//                       postgresql (a changeset left with no change gets md5 of "").
+//   changeset checksum  "N:" + md5(NFC(concat of "<change checksum>:", then "<modifySql visitor checksum>;")); v9 skips
+//                       changes whose dbms excludes postgresql (a changeset left with no change gets md5 of "").
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Change, Changeset } from '../changelog/model';
-import { changeParameter, javaTrim, normaliseForChecksum, serialiseChange, type SourceOptions } from './serialise';
+import { changeParameter, javaTrim, normaliseForChecksum, serialiseChange, type SourceOptions, sqlVisitorTexts } from './serialise';
 
 export const LATEST_CHECKSUM_VERSION = 9;
 
@@ -241,6 +241,28 @@ export function changesetChecksumForVersion(changeset: Changeset, version: numbe
   if (!Number.isInteger(version) || version < 1 || version > LATEST_CHECKSUM_VERSION) {
     throw new Error(`Unsupported checksum version ${version}`);
   }
+  // a plan asks for the same changeset's checksum more than once (its MD5SUM, then the comparison with the stored
+  // value): remember it per changeset object, when everything it hashes is in the model (no editor texts, no CSV)
+  if (!memoisable(changeset, options)) return computeChangesetChecksum(changeset, version, options);
+  let memo = checksumMemo.get(changeset);
+  // the loader attaches a new SqlText to a cached change when its SQL file changed: that invalidates the memo
+  const texts = changeset.changes.map((c) => c.sql);
+  if (!memo || memo.texts.length !== texts.length || memo.texts.some((t, i) => t !== texts[i])) {
+    memo = { texts, sums: new Map() };
+    checksumMemo.set(changeset, memo);
+  }
+  let sum = memo.sums.get(version);
+  if (sum === undefined) memo.sums.set(version, (sum = computeChangesetChecksum(changeset, version, options)));
+  return sum;
+}
+
+const checksumMemo = new WeakMap<Changeset, { texts: (Change['sql'] | undefined)[]; sums: Map<number, string> }>();
+
+function memoisable(changeset: Changeset, options: ChecksumOptions): boolean {
+  return options.readFile === undefined && options.searchPath === undefined && !changeset.changes.some((c) => c.type === 'loadData' || c.type === 'loadUpdateData');
+}
+
+function computeChangesetChecksum(changeset: Changeset, version: number, options: ChecksumOptions): string {
   const changeOptions: ChangeChecksumOptions = { ...options, file: changeset.file };
   let input = '';
   for (const change of changeset.changes) {
@@ -248,6 +270,8 @@ export function changesetChecksumForVersion(changeset: Changeset, version: numbe
     if (version > 8 && excludedByDbms(change, changeOptions)) continue;
     input += changeChecksum(change, { ...changeOptions, version }) + ':';
   }
+  // then each modifySql visitor's checksum and ';' (ChangeSet.generateCheckSum)
+  if (changeset.kind === 'yaml') for (const text of sqlVisitorTexts(changeset, { readFile: options.readFile, version })) input += computeFromString(text, version) + ';';
   return computeFromString(input, version);
 }
 

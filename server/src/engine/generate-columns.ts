@@ -24,7 +24,11 @@ export function asRaw(value: unknown): Raw {
 
 /** typed access to a change's (or a column's) parameters, converted like ParsedNode.getChildValue */
 export class Params {
-  constructor(readonly raw: Raw) {}
+  /** `source(key)`: the parameter's scalar as written in the changelog, when the file is known */
+  constructor(
+    readonly raw: Raw,
+    private readonly source?: (key: string) => string | undefined,
+  ) {}
   has(key: string): boolean {
     return this.raw[key] != null;
   }
@@ -35,7 +39,8 @@ export class Params {
     return yamlToBoolean(this.raw[key]);
   }
   bigint(key: string): string | null {
-    return yamlToBigInteger(this.raw[key], key);
+    const value = this.raw[key];
+    return yamlToBigInteger(value, key, typeof value === 'number' && !Number.isSafeInteger(value) ? this.source?.(key) : undefined);
   }
   int(key: string): number | null {
     return yamlToInteger(this.raw[key], key);
@@ -245,17 +250,31 @@ export function hasDefaultValue(c: ColumnConfig): boolean {
  */
 export function columnEntries(raw: Raw, key = 'columns'): Raw[] {
   const out: Raw[] = [];
-  const add = (item: unknown) => {
-    if (Array.isArray(item)) {
-      item.forEach(add);
+  // AbstractChange.load: a `columns` (or `column`) node whose children include `column` entries holds exactly those
+  // columns, and anything else in it (e.g. a stray `- addUniqueConstraint:` item) is ignored; a node without `column`
+  // children is itself one column.
+  const load = (node: unknown) => {
+    const items = Array.isArray(node) ? node : [node];
+    const columns: unknown[] = [];
+    let wrapped = false;
+    for (const item of items) {
+      const entry = asRaw(item);
+      if (!('column' in entry)) continue;
+      wrapped = true;
+      if (Array.isArray(entry.column)) columns.push(...entry.column);
+      else columns.push(entry.column);
+    }
+    if (wrapped) {
+      for (const column of columns) if (column != null && typeof column === 'object') out.push(asRaw(column));
       return;
     }
-    const entry = asRaw(item);
-    if (entry.column != null && typeof entry.column === 'object') add(entry.column);
-    else if (Object.keys(entry).length > 0) out.push(entry);
+    for (const item of items) {
+      const entry = asRaw(item);
+      if (Object.keys(entry).length > 0) out.push(entry);
+    }
   };
-  add(raw[key]);
-  if (key === 'columns') add(raw.column);
+  if (raw[key] != null) load(raw[key]);
+  if (key === 'columns' && raw.column != null) load(raw.column);
   return out;
 }
 

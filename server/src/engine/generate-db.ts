@@ -11,6 +11,12 @@ export interface GenerateContext {
   defaultSchema?: string;
   /** the changeset's objectQuotingStrategy; Liquibase's default is LEGACY */
   objectQuotingStrategy?: ObjectQuotingStrategy | string;
+  /**
+   * the changelog file that holds the change (the changeset's `file`), and how to read it: for number spellings the
+   * YAML value lost, such as `maxValue: 9223372036854775807`
+   */
+  file?: string;
+  readFile?: (path: string) => string | undefined;
 }
 
 /** the kinds of object Liquibase escapes; only Schema makes a difference on PostgreSQL (and only for correctObjectName) */

@@ -223,8 +223,16 @@ export function yamlToBoolean(v: unknown): boolean | null {
 }
 
 /** convertObject(value, BigInteger.class): the decimal digits, or a GenerateError like Liquibase's parse failure */
-export function yamlToBigInteger(v: unknown, what: string): string | null {
+export function yamlToBigInteger(v: unknown, what: string, source?: string): string | null {
   if (v == null) return null;
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) {
+    // the YAML value was read as a JavaScript number and lost digits: use the text as written when known
+    if (source !== undefined && /^[+-]?[0-9]+$/.test(source.trim())) return BigInt(source.trim()).toString();
+    // Long.MAX_VALUE, the usual bigint sequence maximum, is the only value that makes sense in its rounding bucket
+    if (v === 2 ** 63) return '9223372036854775807';
+    if (v === -(2 ** 63)) return '-9223372036854775808';
+    throw new GenerateError(`${what}: ${v} has more digits than a JavaScript number keeps; its exact value is unknown here`);
+  }
   const s = yamlToString(v) ?? '';
   if (!/^[+-]?[0-9]+$/.test(s)) throw new GenerateError(`${what}: '${s}' is not an integer`);
   return BigInt(s).toString();

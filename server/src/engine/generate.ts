@@ -23,6 +23,7 @@ import {
   whereParamsOf,
 } from './generate-columns';
 import { type GenerateContext, PgDialect } from './generate-db';
+import { changeScalarSource } from './serialise';
 import { GenerateError, JDate, JFunction, type JValue, javaTrim, jToString, splitAndTrim, trimToNull } from './generate-java';
 import { fromDescription, type LiquibaseType, objectToSql, toDatabaseDataType, valueToSqlByClass } from './generate-types';
 
@@ -101,7 +102,7 @@ export function generateSql(change: Change, context: GenerateContext = {}): stri
   if (change.dbms && !dbmsIncludesPostgres(change.dbms)) return [];
   const db = new PgDialect(context);
   const raw = asRaw(change.raw);
-  const p = new Params(raw);
+  const p = new Params(raw, context.file ? (key) => changeScalarSource(change, key, { file: context.file, readFile: context.readFile }) : undefined);
   const generator = GENERATORS[change.type];
   if (!generator) {
     throw new GenerateError(
@@ -173,8 +174,10 @@ const GENERATORS: Record<string, Generator> = {
   createView,
   dropView: ({ p, db }) => [`DROP VIEW ${p.bool('ifExists') ? 'IF EXISTS ' : ''}${db.qualified(p.str('schemaName'), p.str('viewName'), 'view')}`],
   renameView: ({ p, db }) => [`ALTER TABLE ${db.qualified(p.str('schemaName'), p.str('oldViewName'), 'view')} RENAME TO ${db.escape(p.str('newViewName'), 'view')}`],
-  createSequence: ({ p, db }) => [
-    createSequence(db, {
+  createSequence: ({ p, db }) => {
+    // CreateSequenceGenerator.validate: checkDisallowedField("ordered", …, PostgresDatabase) rejects any value, even false
+    if (p.bool('ordered') != null) throw new GenerateError('ordered is not allowed on postgresql');
+    return [createSequence(db, {
       schemaName: p.str('schemaName'),
       sequenceName: p.str('sequenceName'),
       dataType: p.str('dataType'),
@@ -185,8 +188,8 @@ const GENERATORS: Record<string, Generator> = {
       cacheSize: p.bigint('cacheSize'),
       ordered: p.bool('ordered'),
       cycle: p.bool('cycle'),
-    }),
-  ],
+    })];
+  },
   alterSequence,
   dropSequence: ({ p, db }) => [`DROP SEQUENCE ${db.qualified(p.str('schemaName'), p.str('sequenceName'), 'sequence')} CASCADE`],
   renameSequence: ({ p, db }) => [
@@ -211,6 +214,7 @@ const GENERATORS: Record<string, Generator> = {
   addAutoIncrement,
   addLookupTable,
   mergeColumns,
+  createProcedure,
   dropProcedure: ({ p, db }) => [`DROP PROCEDURE ${db.qualified(p.str('schemaName'), p.str('procedureName'), 'procedure')}`],
   // Liquibase Pro change types: plain PostgreSQL (Pro's exact text is not in liquibase-standard)
   addCheckConstraint: ({ p, db }) => [
@@ -843,14 +847,17 @@ function dropPrimaryKey({ p, db }: Input): string[] {
   // without a name, PostgreSQL gets a block that looks the primary key up
   const schema = db.correctObjectName(schemaName ?? db.defaultSchema, 'schema');
   const table = db.correctObjectName(tableName, 'table');
+  // Liquibase always knows the connection's default schema; without one here, the block asks the server for it
+  const schemaLiteral = schema == null ? 'current_schema()' : `'${schema}'`;
+  const schemaInSql = schema == null ? `' || quote_ident(current_schema()) || '` : db.escape(schema, 'schema');
   return [
     'DO $$ DECLARE constraint_name varchar;\n' +
       'BEGIN\n' +
       '  SELECT tc.CONSTRAINT_NAME into strict constraint_name\n' +
       '    FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc\n' +
       "    WHERE CONSTRAINT_TYPE = 'PRIMARY KEY'\n" +
-      `      AND TABLE_NAME = '${table}' AND TABLE_SCHEMA = '${schema}';\n` +
-      `    EXECUTE 'alter table ${db.escape(schema, 'schema')}.${db.escape(table)} drop constraint "' || constraint_name || '"';\n` +
+      `      AND TABLE_NAME = '${table}' AND TABLE_SCHEMA = ${schemaLiteral};\n` +
+      `    EXECUTE 'alter table ${schemaInSql}.${db.escape(table)} drop constraint "' || constraint_name || '"';\n` +
       'END $$;',
   ];
 }
@@ -884,6 +891,68 @@ function createView({ change, p, db }: Input): string[] {
   const remarks = p.str('remarks');
   if (trimToNull(remarks) != null) out.push(`COMMENT ON VIEW ${view} IS '${db.escapeString(javaTrim(remarks ?? ''))}'`);
   return out;
+}
+
+/**
+ * CreateProcedureChange.generateStatements + CreateProcedureGenerator on PostgreSQL: the procedure text (inline, or the
+ * file with ${} expanded), the schema put before the name that follows the word PROCEDURE when schemaName is set
+ * (useProcedureSchema, on by default), `DROP PROCEDURE IF EXISTS <name>` first for replaceIfExists, and a trailing
+ * `;` removed. The text goes to the server as one statement, as Liquibase sends it through JDBC.
+ */
+function createProcedure({ change, p, db }: Input): string[] {
+  const text = p.has('path') ? (change.sql?.text ?? null) : trimToNull(p.str('procedureText') ?? p.str('procedureBody') ?? change.sql?.text ?? null);
+  const out: string[] = [];
+  if (p.bool('replaceIfExists') === true) out.push(`DROP PROCEDURE IF EXISTS ${db.escape(p.str('procedureName'), 'procedure')}`);
+  if (text == null) return out;
+  const schemaName = p.str('schemaName');
+  const procedureText = removeTrailingDelimiter(schemaName == null ? text : addSchemaToText(text, schemaName, db), ';');
+  out.push(procedureText);
+  return out;
+}
+
+/** CreateProcedureGenerator.addSchemaToText: the schema before the name that follows the first word PROCEDURE */
+function addSchemaToText(text: string, schemaName: string, db: PgDialect): string {
+  if (trimToNull(schemaName) == null) return text;
+  const re = /--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_$.]*|\s+|[\s\S]/g;
+  let afterKeyword = false;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const token = m[0];
+    if (/^\s+$/.test(token) || token.startsWith('--') || token.startsWith('/*')) continue;
+    if (!afterKeyword) {
+      if (token.toUpperCase() === 'PACKAGE') return text;
+      if (token.toUpperCase() === 'PROCEDURE') afterKeyword = true;
+      continue;
+    }
+    const parts = token.split('.');
+    const schema = db.escape(schemaName, 'schema');
+    const name = parts.length === 1 ? `${schema}.${parts[0]}` : parts.length === 2 ? `${schema}.${parts[1]}` : parts.length === 3 ? `${parts[0]}.${schema}.${parts[2]}` : token;
+    return text.slice(0, m.index) + name + text.slice(m.index + token.length);
+  }
+  return text;
+}
+
+/**
+ * CreateProcedureGenerator.removeTrailingDelimiter: when the text, without trailing comments and whitespace, ends with
+ * the delimiter, that shortened text without the delimiter; otherwise the text unchanged.
+ */
+function removeTrailingDelimiter(text: string, delimiter: string): string {
+  let body = text;
+  for (let changed = true; changed; ) {
+    changed = false;
+    const block = /\/\*(?:(?!\/\*)[\s\S])*?\*\/\s*$/.exec(body);
+    if (block && block[0].length > 0) {
+      body = body.slice(0, block.index);
+      changed = true;
+    }
+    const lastLine = body.slice(body.lastIndexOf('\n') + 1);
+    const dash = lastLine.indexOf('--');
+    if (dash >= 0 && body.trim().length > 0) {
+      body = body.slice(0, body.length - lastLine.length + dash);
+      changed = true;
+    }
+  }
+  body = body.replace(/\s+$/, '');
+  return body.endsWith(delimiter) ? body.slice(0, body.length - delimiter.length) : text;
 }
 
 /** where the first word `create` (any case) is, outside quotes and comments; -1 if none */

@@ -15,10 +15,10 @@
 // Java writes "0.0" for the first) and turns YAML timestamps into empty objects. Where that matters the scalar's
 // source text is read from the changelog file at the change's range (see SourceOptions).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { LineIndex } from '../changelog/line-index';
-import type { Change } from '../changelog/model';
+import type { Change, Range } from '../changelog/model';
 
 /** Where the YAML text of a change can be read, for number and timestamp spellings that `raw` does not keep. */
 export interface SourceOptions {
@@ -460,6 +460,130 @@ function changeSourceNode(change: Change, options: SourceOptions): SourceNode | 
     return { kind: 'map', entries };
   }
   return resolved;
+}
+
+// ---- modifySql: the changeset's SQL visitors ------------------------------------------------------------------
+
+/** the visitors Liquibase 4.28 knows (SqlVisitorFactory) and their own fields besides AbstractSqlVisitor's */
+const SQL_VISITOR_FIELDS: Record<string, string[]> = {
+  append: ['value'],
+  prepend: ['value'],
+  replace: ['replace', 'with'],
+  regExpReplace: ['replace', 'with'],
+};
+
+/**
+ * The texts StringChangeLogSerializer writes for the changeset's `modifySql` visitors, in order (ChangeSet's
+ * modifySql handling + AbstractSqlVisitor.generateCheckSum): `name:[` + the fields that are not null, sorted
+ * (`applyToRollback` always; `applicableDbms`, `contextFilter` and `labels` only for checksum version 8 and older)
+ * + `]`. Read from the YAML source of the changeset (the model does not keep modifySql); none for formatted SQL.
+ */
+export function sqlVisitorTexts(changeset: { file: string; headerRange: Range }, options: SerialiseOptions = {}): string[] {
+  // most files have no modifySql at all: decide that from the text, without parsing it (once per file text)
+  const text = options.readFile ? options.readFile(changeset.file) : cachedDiskRead(changeset.file);
+  if (text === undefined || !mentionsModifySql(text)) return [];
+  const parsed = parsedSource(changeset.file, () => text);
+  if (!parsed) return [];
+  const offset = parsed.lines.offset(changeset.headerRange.start);
+  let body: Node | null | undefined;
+  visit(parsed.doc, {
+    Pair: (_key, pair) => {
+      const key = pair.key as Node | null;
+      if (key && isScalar(key) && key.range && key.range[0] === offset) {
+        body = pair.value as Node | null;
+        return visit.BREAK;
+      }
+    },
+  });
+  const changesetNode = toSourceNode(body, parsed.doc, 0);
+  const entries = flattenOneKeyMaps(changesetNode);
+  const modify = entries?.get('modifySql');
+  if (!modify) return [];
+  // a list of mappings is one block whose children are all their keys (ParsedNode)
+  const blocks = [modify];
+  const version = options.version ?? 9;
+  const out: string[] = [];
+  for (const block of blocks) {
+    const children = orderedChildren(block);
+    const setting = (name: string) => {
+      const found = children.find(([k]) => k === name)?.[1];
+      return found && found.kind === 'scalar' && found.value != null ? trimToNull(String(found.value)) : undefined;
+    };
+    const applyToRollback = setting('applyToRollback') === 'true';
+    const dbms = setting('dbms');
+    const context = setting('contextFilter') ?? setting('context');
+    const labels = setting('labels');
+    for (const [name, node] of children) {
+      const own = SQL_VISITOR_FIELDS[name];
+      if (!own) continue;
+      const fields = new Map<string, JValue | undefined>();
+      fields.set('applyToRollback', String(applyToRollback));
+      if (version <= 8) {
+        if (dbms !== undefined) fields.set('applicableDbms', dbms.split(',').map((d) => javaTrim(d)));
+        if (context !== undefined) fields.set('contextFilter', context);
+        if (labels !== undefined) fields.set('labels', labels);
+      }
+      const values = flattenOneKeyMaps(node);
+      for (const field of own) {
+        const value = values?.get(field);
+        if (value && value.kind === 'scalar' && value.value != null) fields.set(field, String(value.value));
+      }
+      out.push(`${name}:${writeObject(new JObject(fields), 1)}`);
+    }
+  }
+  return out;
+}
+
+const diskTexts = new Map<string, { mtimeMs: number; size: number; text: string }>();
+
+/** a file's text from the disk, read again only when its modification time or size changed */
+function cachedDiskRead(path: string): string | undefined {
+  let stat: { mtimeMs: number; size: number };
+  try {
+    stat = statSync(path);
+  } catch {
+    return undefined;
+  }
+  const hit = diskTexts.get(path);
+  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.text;
+  const text = diskRead(path);
+  if (text === undefined) return undefined;
+  if (diskTexts.size > 256) diskTexts.delete(diskTexts.keys().next().value!);
+  diskTexts.set(path, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+  return text;
+}
+
+let lastMention: { text: string; found: boolean } | undefined;
+
+function mentionsModifySql(text: string): boolean {
+  if (lastMention?.text !== text) lastMention = { text, found: text.includes('modifySql') };
+  return lastMention.found;
+}
+
+/** a mapping, or a list of one-key mappings read as one mapping (ParsedNode) */
+function flattenOneKeyMaps(node: SourceNode | undefined): Map<string, SourceNode> | undefined {
+  if (!node) return undefined;
+  if (node.kind === 'map') return node.entries;
+  if (node.kind === 'seq') {
+    const entries = new Map<string, SourceNode>();
+    for (const item of node.items) if (item.kind === 'map') for (const [k, v] of item.entries) entries.set(k, v);
+    return entries;
+  }
+  return undefined;
+}
+
+/** the children of a modifySql block in order: list items' keys, or a mapping's keys */
+function orderedChildren(node: SourceNode): [string, SourceNode][] {
+  if (node.kind === 'map') return [...node.entries];
+  if (node.kind === 'seq') return node.items.flatMap((item) => (item.kind === 'map' ? [...item.entries] : []));
+  return [];
+}
+
+/** The YAML source text of one scalar parameter of a change (e.g. `9223372036854775807`, which `raw` holds as a rounded number). */
+export function changeScalarSource(change: Change, key: string, options: SourceOptions): string | undefined {
+  const node = changeSourceNode(change, options);
+  const value = node?.kind === 'map' ? node.entries.get(key) : undefined;
+  return value?.kind === 'scalar' ? value.source : undefined;
 }
 
 function toSourceNode(node: unknown, doc: Document, depth: number): SourceNode | undefined {

