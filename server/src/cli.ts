@@ -136,7 +136,7 @@ function loadRoot(args: Arguments): Changelog {
   const searchPath = searchPathOf(args);
   const candidates = [nodePath.resolve(file), ...searchPath.map((root) => nodePath.resolve(root, file))];
   const found = candidates.find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
-  if (!found) throw new UsageError(`changelog not found: ${file}`);
+  if (!found) throw new EngineError(`changelog not found: ${file}`, EXIT_USAGE);
   const changelog = loadChangelog(found, { searchPath, properties: args.properties });
   // SQL syntax errors only matter in what a command runs: the engine checks those before it starts
   const fatal = changelog.findings.filter((f) => f.severity === 'error' && f.rule !== 'sql-syntax');
@@ -183,7 +183,8 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
       lockTimeoutMs: numberOption(args, 'lock-timeout', 5000) ?? 5000,
       lockRetries: numberOption(args, 'lock-retries', 3) ?? 3,
       statementTimeoutMs: numberOption(args, 'statement-timeout'),
-      property: (name) => args.properties[name],
+      // -D values win; otherwise the first `property` the changelog defines (Liquibase's changeLogPropertyDefined sees both)
+      property: (name) => args.properties[name] ?? [...changelog.files.values()].flatMap((f) => f.properties).find((p) => p.name === name)?.value,
       log: (message) => process.stderr.write(`${message}\n`),
     });
     return await work(engine, changelog, args.options.get('format') === 'json');
@@ -438,7 +439,7 @@ async function main(argv: string[]): Promise<number> {
     return await run(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`pgcs: ${error.message}\nRun 'pgcs --help' for usage.\n`);
+      process.stderr.write(`pgcs: ${error.message} (pgcs --help shows the usage)\n`);
       return EXIT_USAGE;
     }
     if (error instanceof EngineError) {

@@ -20,7 +20,7 @@ const project = new Project({ folders: [] }, overlayReader(openText));
 /** what was last published per file, so an edit sends only the files whose diagnostics changed */
 const published = new Map<string, string>();
 let ready: Promise<void> = Promise.resolve();
-let pending: NodeJS.Immediate | undefined;
+let pending: NodeJS.Timeout | undefined;
 let hasConfiguration = false;
 
 connection.onInitialize((params) => {
@@ -89,23 +89,39 @@ function track(document: TextDocument): void {
   if (!path) return;
   const text = document.getText();
   openText.set(path, text);
-  project.addCandidate(path, text);
+  if (!project.addCandidate(path, text) && !isChangelogText(path, text)) {
+    // an edit can make a file stop being a changelog; it stays one only if the saved file is one
+    const onDisk = diskReader.readFile(path);
+    if (onDisk === undefined || !isChangelogText(path, onDisk)) project.removeCandidate(path);
+  }
   schedule();
 }
 
-/** Edits arrive in bursts; analyse once per burst, as soon as the event loop is free. */
+/**
+ * Edits arrive in bursts; analyse once per burst. The JSON-RPC layer hands over one queued message per
+ * event-loop turn, so a zero-delay callback would run between two queued edits: wait a few milliseconds.
+ */
+const COALESCE_MS = 4;
 function schedule(): void {
   if (pending) return;
-  pending = setImmediate(async () => {
-    pending = undefined;
-    await ready;
-    try {
-      project.reload();
-      publishAll();
-    } catch (error) {
-      connection.console.error(`pg-changesets: analysis failed: ${(error as Error).stack ?? error}`);
-    }
-  });
+  pending = setTimeout(() => void ready.then(analyse), COALESCE_MS);
+}
+
+function analyse(): void {
+  if (pending) clearTimeout(pending);
+  pending = undefined;
+  try {
+    project.reload();
+    publishAll();
+  } catch (error) {
+    connection.console.error(`pg-changesets: analysis failed: ${(error as Error).stack ?? error}`);
+  }
+}
+
+/** Requests answer from the text the client last sent: analyse now what is still waiting for its burst to end. */
+async function current(): Promise<void> {
+  await ready;
+  if (pending) analyse();
 }
 
 function publishAll(): void {
@@ -131,19 +147,19 @@ function toDiagnostic(f: Finding): Diagnostic {
 }
 
 connection.onDocumentSymbol(async ({ textDocument }) => {
-  await ready;
+  await current();
   const path = pathOf(textDocument.uri);
   return path ? documentSymbols(project.changesetsIn(path)) : [];
 });
 
 connection.onWorkspaceSymbol(async ({ query }) => {
-  await ready;
+  await current();
   const all = project.allTrees().flatMap((t) => t.changesets);
   return workspaceSymbols(new Set(all), query);
 });
 
 connection.onDocumentLinks(async ({ textDocument }) => {
-  await ready;
+  await current();
   const path = pathOf(textDocument.uri);
   if (!path) return [];
   for (const tree of project.treesOf(path)) {
@@ -154,7 +170,7 @@ connection.onDocumentLinks(async ({ textDocument }) => {
 });
 
 connection.onHover(async ({ textDocument, position }) => {
-  await ready;
+  await current();
   const path = pathOf(textDocument.uri);
   return path ? changesetHover(project.changesetsIn(path), position) : null;
 });

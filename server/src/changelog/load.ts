@@ -225,8 +225,15 @@ class ChangelogLoader {
       this.stack.pop();
       return;
     }
-    const file = this.cache.file(path, text, scope.key(), () => this.parse(path, text, kind, logicalPath, scope));
-    if (kind === 'yaml' || kind === 'formatted-sql') for (const p of file.properties) scope.define(p);
+    let file = this.cache.file(path, text, scope.key(), () => this.parse(path, text, kind, logicalPath, scope));
+    if (kind === 'yaml' || kind === 'formatted-sql') {
+      const before = scope.key();
+      for (const p of file.properties) scope.define(p);
+      // Liquibase reads a formatted file's --property lines before it substitutes ${…} in that file
+      if (kind === 'formatted-sql' && scope.key() !== before && text.includes('${')) {
+        file = this.cache.file(path, text, scope.key(), () => this.parse(path, text, kind, logicalPath, scope));
+      }
+    }
     this.changelog.files.set(path, file);
 
     const fileLogicalPath = (file as ChangelogFile & { logicalFilePath?: string }).logicalFilePath ?? logicalPath;

@@ -36,7 +36,24 @@ type Entry = { key: string; keyNode: Node | null; value: Node | null; pair: Pair
 const SQL_CHANGE_DEFAULTS = { splitStatements: true, stripComments: false };
 
 // SnakeYAML, which Liquibase uses, reads YAML 1.1: `yes`/`on` are booleans, `010` is octal
-const YAML_OPTIONS = { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false } as const;
+// SnakeYAML's YAML 1.1 booleans: yes/no, on/off, true/false in three casings, but not the single letters
+// y/n that the yaml library's 1.1 schema also takes (a column named `n` must stay a string).
+const snakeYamlBooleans = [true, false].map((value) => ({
+  identify: (v: unknown) => v === value,
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: value ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+  resolve: () => value,
+  stringify: () => String(value),
+}));
+
+const YAML_OPTIONS = {
+  version: '1.1',
+  uniqueKeys: false,
+  merge: true,
+  prettyErrors: false,
+  customTags: (tags: any[]) => [...snakeYamlBooleans, ...tags.filter((t) => t.tag !== 'tag:yaml.org,2002:bool')],
+} as const;
 
 /** Parses one YAML changelog file into the model. Never throws: problems become findings. */
 export function parseYamlChangelog(path: string, text: string, options: YamlParseOptions): ChangelogFile {
@@ -305,6 +322,15 @@ class YamlChangelogReader {
       properties: [],
       findings: this.sink,
     };
+    const tooDeep = flowNestingBeyond(this.text, MAX_FLOW_NESTING);
+    if (tooDeep >= 0) {
+      // the yaml library recovers from its own stack overflow, with errors that vary from run to run
+      this.sink.push({
+        rule: 'yaml-syntax', severity: 'error', file: this.path, range: this.lines.range(tooDeep, tooDeep + 1),
+        message: `YAML nested more than ${MAX_FLOW_NESTING} levels deep here; Liquibase's YAML reader (SnakeYAML) stops at 50.`,
+      });
+      return file;
+    }
     if (!(this.options.chunks && this.readChunked(file, this.options.chunks))) this.readWhole(file);
     // includes and changesets are interleaved in execution order; keep the position of each include
     file.includes.sort((a, b) => compare(a.range, b.range));
@@ -529,9 +555,13 @@ class YamlChangelogReader {
           break;
         }
         case 'context':
-        case 'contexts':
         case 'contextFilter':
           attributes.context = this.string(e.value);
+          break;
+        case 'contexts':
+        case 'filePath':
+          // Liquibase 4.28's ChangeSet.load reads neither: the changeset runs in every context, under its file's path
+          this.report('ignored-key', 'warning', `Liquibase ignores '${e.key}' on a changeSet; write '${e.key === 'contexts' ? 'context' : 'logicalFilePath'}'.`, this.rangeOf(e.keyNode));
           break;
         case 'labels':
           attributes.labels = this.listOrString(e.value);
@@ -540,8 +570,7 @@ class YamlChangelogReader {
           attributes.dbms = this.listOrString(e.value);
           break;
         case 'logicalFilePath':
-        case 'filePath':
-          attributes.logicalFilePath = this.string(e.value);
+          attributes.logicalFilePath = normaliseLogicalPath(this.string(e.value));
           if (attributes.logicalFilePath) changeset.logicalPath = attributes.logicalFilePath;
           break;
         case 'comment':
@@ -1018,7 +1047,9 @@ class YamlChangelogReader {
     const last = new Map<string, Entry>();
     for (const pair of map.items) {
       const keyNode = this.resolve(pair.key as Node);
-      const key = isScalar(keyNode) ? String(keyNode.value) : '';
+      // with merge keys on, the yaml library gives `<<` the value Symbol('<<')
+      const raw = isScalar(keyNode) ? keyNode.value : '';
+      const key = typeof raw === 'symbol' ? raw.description ?? '' : String(raw);
       if (key === '<<') {
         tuples.push({ merge: this.resolve(pair.value as Node) });
         continue;
@@ -1181,3 +1212,37 @@ function compare(a: Range, b: Range): number {
 }
 
 export { dbmsIncludesPostgres };
+
+/** As Liquibase's ChangeSet.load: backslashes become slashes and a leading slash is dropped. */
+export function normaliseLogicalPath(path: string | undefined): string | undefined {
+  return path === undefined ? undefined : path.replace(/\\/g, '/').replace(/^\/+/, '');
+}
+
+const MAX_FLOW_NESTING = 64;
+
+/** The offset where `[`/`{` nesting first goes beyond `limit` (outside quotes and comments), or -1. */
+function flowNestingBeyond(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > limit) return i;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      if (depth > 0) depth--;
+    } else if (c === 39 /* ' */ || c === 34 /* " */) {
+      // skip a quoted scalar ('' and \" escapes); an unterminated one ends at the line end
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 10) break;
+        if (c === 34 && d === 92) i++;
+        else if (d === c) {
+          if (c === 39 && text.charCodeAt(i + 1) === 39) i++;
+          else break;
+        }
+      }
+    } else if (c === 35 /* # */ && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+    }
+  }
+  return -1;
+}

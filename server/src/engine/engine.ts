@@ -1,13 +1,12 @@
 import * as nodePath from 'node:path';
-import type { Changelog, Changeset, Preconditions } from '../changelog/model';
-import { changesetSqlContext, forwardStatements, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
+import type { Change, Changelog, Changeset, Preconditions } from '../changelog/model';
+import { changeApplies, changesetSqlContext, forwardStatements, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
 import type { Driver } from './driver';
 import { RunFilter } from './filters';
 import { acquireLock, HeldLock } from './lock';
 import { checksumErrors, identity, makePlan, Plan, PlannedChangeset } from './plan';
 import { checkAll, PreconditionError, PreconditionFailed } from './preconditions';
 import { commentsOf, contextsOf, descriptionOf, labelsOf } from './tracking-columns';
-import type { SqlText } from '../changelog/model';
 import { sqlRange } from '../sql/analyse';
 import { parseSql } from '../sql/statements';
 import { AppliedRow, ExecType, identityOf, newDeploymentId, NewRow, TrackingTables } from './tracking';
@@ -71,6 +70,9 @@ export class Engine {
       schema = rows[0]?.schema ?? 'public';
     }
     this.tables = new TrackingTables(this.driver, schema);
+    // Liquibase qualifies generated names with the default schema (public.items): use the session's
+    const { rows: current } = await this.driver.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    this.sqlContext.defaultSchema = this.settings.defaultSchema ?? current[0]?.schema ?? schema;
     return this.tables;
   }
 
@@ -94,10 +96,22 @@ export class Engine {
 
   /** update, update-count (count), update-to-tag (toTag) */
   async update(options: { count?: number; toTag?: string } = {}): Promise<RunResult> {
+    // before the lock, which creates the tracking tables: SQL that cannot run leaves the database untouched
+    // (what is pending can only shrink until the lock is ours, so this covers what will run)
+    const pending = (await this.plan()).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun'));
+    this.checkSyntax(pending.flatMap((p) => p.changeset.changes));
+    // Liquibase validates every changeset before running any: a change it cannot generate stops the update
+    for (const item of pending) {
+      try {
+        forwardStatements(item.changeset, this.sqlContext);
+      } catch (error) {
+        if (error instanceof EngineError) throw error;
+        throw new EngineError(`${displayPath(item.changeset.file)}:${item.changeset.headerRange.start.line + 1}: changeset ${identity(item.changeset)}: ${(error as Error).message}; nothing was done.`);
+      }
+    }
     return this.withLock(async (tables) => {
       const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter);
       this.validatePlan(plan);
-      this.checkSyntax(plan.changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun')).flatMap((p) => p.changeset.changes));
       const result: RunResult = { ran: [], skipped: [] };
       await this.checkChangelogPreconditions(plan);
       let order = await tables.maxOrderExecuted();
@@ -148,6 +162,8 @@ export class Engine {
           for (const statement of statements) await this.run(statement, changeset, false);
           await this.record(tables, row, item, nextOrder());
         }
+        // a later changeSetExecuted precondition in this same run sees this changeset as executed, as in Liquibase
+        rows.push({ id: row.id, author: row.author, filename: row.filename, exectype: execType } as AppliedRow);
         return execType;
       } catch (error) {
         const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
@@ -285,11 +301,11 @@ export class Engine {
    * Refuses, before anything runs, SQL that PostgreSQL's grammar rejects in what is about to run; SQL that
    * never runs (a rollback during update, say) does not block, as it does not block Liquibase.
    */
-  private checkSyntax(changes: { sql?: SqlText }[]): void {
+  private checkSyntax(changes: Change[]): void {
     const problems: string[] = [];
     for (const change of changes) {
       const sql = change.sql;
-      if (!sql) continue;
+      if (!sql || !changeApplies(change)) continue; // a change for another dbms never runs here
       const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
       const lines = this.sqlContext.lines(sql.file);
       for (const statement of parsed.statements) {
@@ -298,7 +314,9 @@ export class Engine {
         problems.push(`${displayPath(sql.file)}:${at.line + 1}:${at.character + 1}: ${statement.error.message}`);
       }
     }
-    if (problems.length) throw new EngineError(`${problems.join('\npgcs: ')}\npgcs: ${problems.length === 1 ? 'a SQL syntax error' : `${problems.length} SQL syntax errors`} in what would run; nothing was done.`, 2);
+    // one line per problem, as for the changelog's own errors (cli.ts loadRoot)
+    if (problems.length === 1) throw new EngineError(`${problems[0]} (nothing was done)`, 2);
+    if (problems.length) throw new EngineError(`${problems.join('\npgcs: ')}\npgcs: ${problems.length} SQL syntax errors in what would run; nothing was done.`, 2);
   }
 
   private validatePlan(plan: Plan): void {

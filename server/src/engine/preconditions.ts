@@ -140,6 +140,9 @@ async function check(condition: Precondition, context: PreconditionContext): Pro
       if (actual !== String(p.expectedResult ?? '')) fail(`sqlCheck: the query returned ${actual}, expected ${p.expectedResult}`);
       return;
     }
+    case 'expectedQuotingStrategy':
+      // Liquibase compares with the root changelog's strategy, which is unset unless the root sets it: it fails
+      return fail(`the changelog does not set objectQuotingStrategy ${p.strategy ?? ''}`.trim());
     default:
       throw new PreconditionError(`precondition '${condition.type}' is not supported on PostgreSQL by pgcs`);
   }
