@@ -89,7 +89,7 @@ const QUERIES: { kind: string; sql: string }[] = [
     kind: 'type',
     sql: `SELECT n.nspname || '.' || t.typname AS key,
             CASE t.typtype WHEN 'e' THEN 'enum (' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) || ')'
-              WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod) ELSE 'type ' || t.typtype END AS value
+              WHEN 'd' THEN 'domain ' || format_type(t.typbasetype, t.typtypmod) ELSE 'type ' || t.typtype::text END AS value
           FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
           WHERE t.typtype IN ('e', 'd') AND ${USER_SCHEMAS}`,
   },

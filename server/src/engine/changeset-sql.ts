@@ -11,6 +11,13 @@ export interface PlannedStatement {
   sql: string;
   file: string;
   range: Range;
+  /**
+   * Set when `sql` holds several PostgreSQL statements (splitStatements: false, an includeAll raw SQL file):
+   * Liquibase sends such a text in one call, which PostgreSQL runs as one implicit transaction. The engine
+   * sends the parts one by one (the drivers take one statement per call) inside one transaction, which is
+   * the same thing; `sql` stays whole for update-sql.
+   */
+  parts?: { sql: string; range: Range }[];
 }
 
 export interface SqlContext {
@@ -52,9 +59,21 @@ function fileOf(change: Change, context: SqlContext): string {
 export function sqlStatements(sql: SqlText, context: SqlContext): PlannedStatement[] {
   const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
   const lines = context.lines(sql.file);
-  return parsed.executionChunks
-    .map((chunk) => ({ sql: executionText(sql.text, chunk, sql.stripComments), file: sql.file, range: sqlRange(sql, lines, chunk.start, chunk.end) }))
-    .filter((s) => s.sql.trim().length > 0);
+  const out: PlannedStatement[] = [];
+  for (const chunk of parsed.executionChunks) {
+    const statement: PlannedStatement = { sql: executionText(sql.text, chunk, sql.stripComments), file: sql.file, range: sqlRange(sql, lines, chunk.start, chunk.end) };
+    if (statement.sql.trim().length === 0) continue;
+    const inside = parsed.statements.filter((s) => s.start >= chunk.start && s.end <= chunk.end);
+    // split only what the parser understood completely; anything else goes whole and PostgreSQL judges it
+    if (inside.length > 1 && inside.every((s) => s.node && !s.error)) {
+      const parts = inside
+        .map((s) => ({ sql: executionText(sql.text, s, sql.stripComments), range: sqlRange(sql, lines, s.start, s.end) }))
+        .filter((p) => p.sql.trim().length > 0);
+      if (parts.length > 1) statement.parts = parts;
+    }
+    out.push(statement);
+  }
+  return out;
 }
 
 export function forwardStatements(changeset: Changeset, context: SqlContext): PlannedStatement[] {

@@ -2,6 +2,7 @@ import * as nodePath from 'node:path';
 import type { Change, Changelog, Changeset, Preconditions } from '../changelog/model';
 import { changeApplies, changesetSqlContext, forwardStatements, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
 import type { Driver } from './driver';
+import { dbmsIncludesPostgres } from '../changelog/properties';
 import { RunFilter } from './filters';
 import { acquireLock, HeldLock } from './lock';
 import { checksumErrors, identity, makePlan, Plan, PlannedChangeset } from './plan';
@@ -268,10 +269,27 @@ export class Engine {
     }
   }
 
+  /**
+   * A property the changelog defines, for changeLogPropertyDefined when the settings' lookup (the CLI's: -D
+   * values, then the changelog's) has none, e.g. in verify: the first definition wins; a non-global one counts
+   * only in its own file; one for another dbms never.
+   */
+  private changelogProperty(name: string, file: string | undefined): string | undefined {
+    for (const changelogFile of this.changelog.files.values()) {
+      for (const p of changelogFile.properties) {
+        if (p.name !== name || (p.dbms && !dbmsIncludesPostgres(p.dbms))) continue;
+        if (!p.global && p.file !== file) continue;
+        return p.value;
+      }
+    }
+    return undefined;
+  }
+
   /** 'run' | 'skip' (CONTINUE) | 'mark-ran' (MARK_RAN); HALT throws */
   private async checkPreconditions(preconditions: Preconditions | undefined, rows: AppliedRow[], changeset?: Changeset): Promise<'run' | 'skip' | 'mark-ran'> {
     if (!preconditions || preconditions.conditions.length === 0) return 'run';
-    const context = { driver: this.driver, schema: this.settings.defaultSchema ?? this.tables.schema, applied: rows, property: this.settings.property ?? (() => undefined) };
+    const property = (name: string) => this.settings.property?.(name) ?? this.changelogProperty(name, changeset?.file);
+    const context = { driver: this.driver, schema: this.settings.defaultSchema ?? this.tables.schema, applied: rows, property };
     const subject = changeset ? `changeset ${identity(changeset)}` : 'the changelog';
     try {
       await checkAll(preconditions.conditions, context);

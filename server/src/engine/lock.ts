@@ -60,7 +60,7 @@ export async function acquireLock(driver: Driver, tables: TrackingTables, option
       if (rowCount === 1) break;
       const row = await readLockRow(driver, tables);
       if (!row) continue;
-      const since = row.lockgranted ? new Date(row.lockgranted).toISOString() : 'an unknown time';
+      const since = lockGrantedText(row.lockgranted);
       if (await holderIsGone(driver, row.lockedby)) {
         options.log?.(`Recovered a stale change log lock held by ${row.lockedby ?? 'an unknown process'} since ${since}: that process is gone.`);
         await driver.query(`UPDATE ${tables.lockTable} SET LOCKED = FALSE, LOCKEDBY = NULL, LOCKGRANTED = NULL WHERE ID = 1 AND LOCKED = TRUE`);
@@ -154,6 +154,13 @@ function hostIdentity(): string {
   const host = os.hostname();
   const address = Object.values(os.networkInterfaces()).flat().find((i) => i && !i.internal)?.address ?? '127.0.0.1';
   return `${host} (${address})`;
+}
+
+/** LOCKGRANTED as stored (a wall-clock time of the writer's session zone, to the second), never shifted to this machine's zone. */
+function lockGrantedText(value: Date | string | null): string {
+  if (value === null) return 'an unknown time';
+  if (value instanceof Date) return value.toISOString().replace('T', ' ').slice(0, 19);
+  return String(value).replace('T', ' ').slice(0, 19);
 }
 
 function seconds(ms: number): string {

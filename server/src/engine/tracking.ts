@@ -9,7 +9,8 @@ export interface AppliedRow {
   id: string;
   author: string;
   filename: string;
-  dateexecuted: Date;
+  /** as stored: the wall-clock time of the writing session's zone, e.g. 2026-01-31 12:00:00.123456 (the drivers return timestamps as text) */
+  dateexecuted: string;
   orderexecuted: number;
   exectype: string;
   md5sum: string | null;
@@ -145,11 +146,17 @@ export class TrackingTables {
     await this.driver.query(sql, params);
   }
 
-  /** A RERAN changeset updates its existing row instead of adding one, as Liquibase does. */
+  /**
+   * A RERAN changeset updates its existing row instead of adding one, as Liquibase's MarkChangeSetRanGenerator
+   * does: DATEEXECUTED, ORDEREXECUTED, MD5SUM, EXECTYPE, DEPLOYMENT_ID, COMMENTS, CONTEXTS, LABELS, and TAG
+   * when the changeset has a tagDatabase. DESCRIPTION and LIQUIBASE keep the values of the first run.
+   */
   async markReran(row: NewRow, orderExecuted: number): Promise<void> {
+    const params: unknown[] = [orderExecuted, row.md5sum, row.exectype, row.deploymentId, row.comments, row.contexts, row.labels, row.id, row.author, row.filename];
+    const tag = row.tag !== undefined ? `, TAG = $${params.push(row.tag)}` : '';
     await this.driver.query(
-      `UPDATE ${this.changelogTable} SET DATEEXECUTED = NOW(), ORDEREXECUTED = $1, MD5SUM = $2, EXECTYPE = $3, DEPLOYMENT_ID = $4 WHERE ID = $5 AND AUTHOR = $6 AND FILENAME = $7`,
-      [orderExecuted, row.md5sum, row.exectype, row.deploymentId, row.id, row.author, row.filename],
+      `UPDATE ${this.changelogTable} SET DATEEXECUTED = NOW(), ORDEREXECUTED = $1, MD5SUM = $2, EXECTYPE = $3, DEPLOYMENT_ID = $4, COMMENTS = $5, CONTEXTS = $6, LABELS = $7${tag} WHERE ID = $8 AND AUTHOR = $9 AND FILENAME = $10`,
+      params,
     );
   }
 

@@ -51,18 +51,34 @@ export async function verifyRollbacks(changelog: Changelog, options: VerifyOptio
       const before: CatalogSnapshot = await snapshotCatalog(scratch.driver);
       const applied = await engine.update({ count: 1 });
       if (applied.ran.length === 0) continue; // skipped by a precondition
+      let after: CatalogSnapshot;
       try {
-        await engine.rollback({ count: 1 });
+        // the rollback runs in a transaction that is then undone, so the walk goes on from exactly the
+        // state after the changeset, whatever the rollback forgot or broke
+        const probe = await engine.probeRollback(() => snapshotCatalog(scratch.driver));
+        if (probe) after = probe.result;
+        else {
+          await engine.rollback({ count: 1 });
+          after = await snapshotCatalog(scratch.driver);
+        }
       } catch (error) {
         // a failed rollback changes nothing (it fails before running, or its transaction is rolled back),
         // so the changeset is still applied and the walk goes on from here
         results.push({ identity: name, ok: false, differences: [`rollback failed: ${(error as Error).message}`], error: (error as Error).message });
         continue;
       }
-      const after = await snapshotCatalog(scratch.driver);
       const differences = diffCatalog(before, after);
       results.push({ identity: name, ok: differences.length === 0, differences });
-      await engine.update({ count: 1 });
+      if (!(await engine.plan()).changesets.some((p) => p.changeset === item.changeset && p.state === 'pending')) continue;
+      // rolled back for real (runInTransaction: false): apply it again; if what the rollback left makes that
+      // fail, record it as applied without running it, and go on from the nearest state there is
+      try {
+        await engine.update({ count: 1 });
+      } catch (error) {
+        if (!(error instanceof EngineError)) throw error;
+        results[results.length - 1].differences.push(`could not be applied again after its rollback: ${error.message}`);
+        await engine.changelogSync({ count: 1 });
+      }
     }
   } catch (error) {
     if (error instanceof EngineError) throw new EngineError(`verify stopped: ${error.message}`);
@@ -85,7 +101,10 @@ async function openScratch(options: VerifyOptions): Promise<{ driver: Driver; de
   await admin.execute(`CREATE DATABASE ${name}`);
   let driver: Driver;
   try {
-    driver = await openDriver({ ...target, database: name, description: `${target.user}@${target.host}:${target.port}/${name}` }, { applicationName: 'pgcs verify' });
+    const scratchTarget = { ...target, database: name, description: `${target.user}@${target.host}:${target.port}/${name}` };
+    // the password is not enumerable (it must never show in logs), so a spread leaves it behind
+    Object.defineProperty(scratchTarget, 'password', { value: target.password, enumerable: false, writable: true, configurable: true });
+    driver = await openDriver(scratchTarget, { applicationName: 'pgcs verify' });
   } catch (error) {
     await admin.execute(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
     await admin.close();
