@@ -366,7 +366,7 @@ describe('YAML changelog diagnostics', () => {
 
   // Known bug (server/src/changelog/yaml-scalar.ts): in a `|` block, the extra indentation of a more-indented line
   // is mapped to the first columns of the file line, so a finding that starts in it starts at column 0.
-  it.fails('points at a swallowed `- sql:` change from its dash, not from the start of the line', async () => {
+  it('points at a swallowed `- sql:` change from its dash, not from the start of the line', async () => {
     const d = await diagnosticsOf('swallowed.yaml');
     const inner = d.find((x) => x.code === 'yaml-swallowed-changeset' && messageOf(x).includes("'- sql:'"))!;
     expect(inner.range).toEqual(range(12, 20, 12, 51));

@@ -957,7 +957,8 @@ class YamlChangelogReader {
     for (const match of sql.text.matchAll(pattern)) {
       const name = match[1];
       if (name !== 'changeSet' && name !== 'include' && name !== 'includeAll' && name !== 'property' && !changeTypes.has(name)) continue;
-      const start = sql.offsets![match.index!];
+      // from the dash, not from the indentation before it
+      const start = sql.offsets![match.index! + (match[0].length - match[0].trimStart().length)];
       const lineEnd = sql.text.indexOf('\n', match.index!);
       const end = sql.offsets![lineEnd < 0 ? sql.text.length : lineEnd];
       this.report(
