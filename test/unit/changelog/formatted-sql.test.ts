@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { isFormattedSql, parseFormattedSql, type FormattedSqlOptions } from '../../../server/src/changelog/formatted-sql';
 import type { ChangelogFile, Changeset, Range, SqlText } from '../../../server/src/changelog/model';
 
-const FIXTURES = join(__dirname, 'fixtures', 'formatted');
+// the golden inputs, as the real Liquibase 4.28 read them (see test/fixtures/golden/README.md)
+const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'golden');
 const read = (path: string) => readFileSync(join(FIXTURES, path), 'utf8');
 
 function parse(text: string, options: Partial<FormattedSqlOptions> = {}): ChangelogFile {

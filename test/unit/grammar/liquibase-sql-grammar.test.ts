@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  FIXTURES,
   GRAMMAR_PATH,
   LANGUAGE_CONFIGURATION_PATH,
   LANGUAGE_ID,
@@ -25,8 +24,9 @@ const LB = '.liquibase';
 const DASH = `punctuation.definition.directive${LB}`;
 const SQL_COMMENT = 'comment.line.double-dash.sql';
 
-const GOLDEN = readFileSync(path.join(FIXTURES, 'golden-formatted-sql.changelog.sql'), 'utf8');
-const DOLLAR_SPLIT = readFileSync(path.join(FIXTURES, 'golden-dollar-split.changelog.sql'), 'utf8');
+const GOLDEN_CASE = path.join(__dirname, '..', '..', 'fixtures', 'golden', '02-formatted-sql');
+const GOLDEN = readFileSync(path.join(GOLDEN_CASE, 'changelog.sql'), 'utf8');
+const DOLLAR_SPLIT = readFileSync(path.join(GOLDEN_CASE, 'changelog-dollar-split.sql'), 'utf8');
 
 function expectScope(line: TokenizedLine, needle: string, scope: string, from = 0): void {
   const tok = tokenAt(line, needle, from);

@@ -14,7 +14,6 @@ const requireFromHere = createRequire(__filename);
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const GRAMMAR_PATH = path.join(REPO_ROOT, 'syntaxes', 'liquibase-sql.tmLanguage.json');
 export const LANGUAGE_CONFIGURATION_PATH = path.join(REPO_ROOT, 'syntaxes', 'language-configuration.json');
-export const FIXTURES = path.join(__dirname, 'fixtures');
 
 export const LIQUIBASE_SCOPE = 'source.sql.liquibase';
 
