@@ -16,6 +16,7 @@ import {
 } from '../../../server/src/engine/checksum';
 import { javaDoubleToString, serialiseChange } from '../../../server/src/engine/serialise';
 import { initSqlParser } from '../../../server/src/sql/statements';
+import { goldenRuns, loadGolden } from '../../fixtures/golden/cases';
 
 const golden = join(__dirname, '../../fixtures/golden');
 
@@ -36,31 +37,10 @@ interface GoldenChangeset {
 }
 
 /** every checksum-inputs file of cases 01–07 with the root changelog Liquibase read it from (and swapped-in files) */
-const inputs: { folder: string; root: string; file: string; swap?: Record<string, string> }[] = [
-  { folder: '01-yaml-sql', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '02-formatted-sql', root: 'changelog.sql', file: 'checksum-inputs.json' },
-  { folder: '02-formatted-sql', root: 'changelog-dollar-split.sql', file: 'checksum-inputs.dollar-split.json' },
-  { folder: '03-yaml-builtin-changes', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '04-include-includeall', root: 'db/changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '05-checksum-normalisation', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '05-checksum-normalisation', root: 'changelog-not-executed.yaml', file: 'checksum-inputs.not-executed.json' },
-  { folder: '06-lifecycle', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-  {
-    folder: '06-lifecycle', root: 'changelog.yaml', file: 'checksum-inputs.after-view-edit.json',
-    swap: { 'sql/3_view.sql': 'edits/3_view.edited.sql' },
-  },
-  {
-    folder: '06-lifecycle', root: 'changelog.yaml', file: 'checksum-inputs.after-both-edits.json',
-    swap: { 'sql/3_view.sql': 'edits/3_view.edited.sql', 'sql/1_create.sql': 'edits/1_create.edited.sql' },
-  },
-  { folder: '06-lifecycle', root: 'changelog-failing.yaml', file: 'checksum-inputs.failing.json' },
-  { folder: '07-checksum-version-upgrade', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-];
+const inputs = goldenRuns;
 
 function load(folder: string, root: string, swap: Record<string, string> = {}): Changeset[] {
-  const dir = join(golden, folder);
-  const open = new Map(Object.entries(swap).map(([target, source]) => [join(dir, target), readFileSync(join(dir, source), 'utf8')]));
-  return loadChangelog(join(dir, root), { searchPath: [dir], reader: overlayReader(open) }).changesets;
+  return loadGolden({ folder, root, swap }).changesets;
 }
 
 beforeAll(() => initSqlParser());

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadChangelog, overlayReader } from '../../../server/src/changelog/load';
 import type { Change, Changeset } from '../../../server/src/changelog/model';
 import {
   changesetDescription,
@@ -13,6 +12,7 @@ import {
   tagOf,
 } from '../../../server/src/engine/tracking-columns';
 import { initSqlParser } from '../../../server/src/sql/statements';
+import { goldenRuns, loadGolden } from '../../fixtures/golden/cases';
 
 const golden = join(__dirname, '../../fixtures/golden');
 
@@ -30,28 +30,10 @@ interface Row extends GoldenChangeset {
   tag: string | null;
 }
 
-const inputs: { folder: string; root: string; file: string; swap?: Record<string, string> }[] = [
-  { folder: '01-yaml-sql', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '02-formatted-sql', root: 'changelog.sql', file: 'checksum-inputs.json' },
-  { folder: '02-formatted-sql', root: 'changelog-dollar-split.sql', file: 'checksum-inputs.dollar-split.json' },
-  { folder: '03-yaml-builtin-changes', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '04-include-includeall', root: 'db/changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '05-checksum-normalisation', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '05-checksum-normalisation', root: 'changelog-not-executed.yaml', file: 'checksum-inputs.not-executed.json' },
-  { folder: '06-lifecycle', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-  { folder: '06-lifecycle', root: 'changelog.yaml', file: 'checksum-inputs.after-view-edit.json', swap: { 'sql/3_view.sql': 'edits/3_view.edited.sql' } },
-  {
-    folder: '06-lifecycle', root: 'changelog.yaml', file: 'checksum-inputs.after-both-edits.json',
-    swap: { 'sql/3_view.sql': 'edits/3_view.edited.sql', 'sql/1_create.sql': 'edits/1_create.edited.sql' },
-  },
-  { folder: '06-lifecycle', root: 'changelog-failing.yaml', file: 'checksum-inputs.failing.json' },
-  { folder: '07-checksum-version-upgrade', root: 'changelog.yaml', file: 'checksum-inputs.json' },
-];
+const inputs = goldenRuns;
 
 function load(folder: string, root: string, swap: Record<string, string> = {}): Changeset[] {
-  const dir = join(golden, folder);
-  const open = new Map(Object.entries(swap).map(([target, source]) => [join(dir, target), readFileSync(join(dir, source), 'utf8')]));
-  return loadChangelog(join(dir, root), { searchPath: [dir], reader: overlayReader(open) }).changesets;
+  return loadGolden({ folder, root, swap }).changesets;
 }
 
 const identity = (c: { filename: string; id: string; author: string }) => `${c.filename}::${c.id}::${c.author}`;
