@@ -7,12 +7,12 @@ import type { PropertyDefinition } from './model';
 export class PropertyScope {
   private readonly values = new Map<string, string>();
 
-  constructor(commandLine: Record<string, string> = {}, private readonly parent?: PropertyScope) {
+  constructor(commandLine: Record<string, string> = {}) {
     for (const [name, value] of Object.entries(commandLine)) this.values.set(name, value);
   }
 
   get(name: string): string | undefined {
-    return this.parent?.get(name) ?? this.values.get(name) ?? POSTGRES_BUILTINS.get(name);
+    return this.values.get(name) ?? POSTGRES_BUILTINS.get(name);
   }
 
   define(definition: PropertyDefinition): void {
@@ -25,14 +25,8 @@ export class PropertyScope {
 
   private cachedKey?: string;
 
-  /** A scope for an included file: it sees everything defined so far; what it defines stays visible later. */
-  child(): PropertyScope {
-    return this;
-  }
-
   /** identity of the values, for caches of parsed files */
   key(): string {
-    if (this.parent) return this.parent.key() + '\u0000' + this.ownKey();
     return this.ownKey();
   }
 
