@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: 'core',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/db/**'],
+          exclude: [...configDefaults.exclude, 'test/db/**', 'test/interop/**'],
         },
       },
       {
