@@ -43,6 +43,25 @@ export interface RunResult {
 
 const LOCK_NOT_AVAILABLE = '55P03';
 
+export interface UpdateOptions {
+  count?: number;
+  toTag?: string;
+  /** the identity (file::id::author) of the one changeset to run */
+  only?: string;
+}
+
+/** what a rollback undoes: the last `count`, everything after `tag` or `date`, or one `changeset` (its identity) */
+export interface RollbackSelection {
+  count?: number;
+  tag?: string;
+  date?: Date;
+  changeset?: string;
+}
+
+function isOnly(item: PlannedChangeset, options: UpdateOptions): boolean {
+  return options.only === undefined || identity(item.changeset) === options.only;
+}
+
 /**
  * Applies, rolls back and reports changesets on one database. The engine only knows the Driver interface,
  * never whether it talks to PostgreSQL or PGlite.
@@ -95,11 +114,14 @@ export class Engine {
 
   // ---- update ------------------------------------------------------------------------------------------
 
-  /** update, update-count (count), update-to-tag (toTag) */
-  async update(options: { count?: number; toTag?: string } = {}): Promise<RunResult> {
+  /**
+   * update, update-count (count), update-to-tag (toTag); `only` (an identity, file::id::author) runs that one
+   * changeset and nothing else, for the editor's "Apply Changeset", whatever comes before it.
+   */
+  async update(options: UpdateOptions = {}): Promise<RunResult> {
     // before the lock, which creates the tracking tables: SQL that cannot run leaves the database untouched
     // (what is pending can only shrink until the lock is ours, so this covers what will run)
-    const pending = (await this.plan()).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun'));
+    const pending = (await this.plan()).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun') && isOnly(p, options));
     this.checkSyntax(pending.flatMap((p) => p.changeset.changes));
     // Liquibase validates every changeset before running any: a change it cannot generate stops the update
     for (const item of pending) {
@@ -120,7 +142,7 @@ export class Engine {
       for (const item of plan.changesets) {
         if (remaining <= 0) break;
         if (options.toTag && item.row?.tag === options.toTag) break;
-        if (!item.selected) continue;
+        if (!item.selected || !isOnly(item, options)) continue;
         if (item.state === 'checksum-cleared' || item.state === 'checksum-upgrade') {
           if (item.state === 'checksum-upgrade') this.settings.log(`Upgrading checksum for Changeset ${identity(item.changeset)} from ${item.row!.md5sum} to ${item.checksum}.`);
           await tables.updateChecksum(item.row!, item.checksum);
@@ -347,7 +369,7 @@ export class Engine {
   // ---- update-sql ---------------------------------------------------------------------------------------
 
   /** The SQL update would run, without running it (preconditions are not evaluated, as in Liquibase). */
-  async updateSql(options: { count?: number; toTag?: string } = {}): Promise<string> {
+  async updateSql(options: UpdateOptions = {}): Promise<string> {
     const tables = await this.init();
     const rows = await tables.readApplied();
     const plan = makePlan(this.changelog, rows, this.settings.filter);
@@ -358,7 +380,7 @@ export class Engine {
     let remaining = options.count ?? Infinity;
     for (const item of plan.changesets) {
       if (remaining <= 0) break;
-      if (!item.selected || (item.state !== 'pending' && item.state !== 'rerun')) continue;
+      if (!item.selected || !isOnly(item, options) || (item.state !== 'pending' && item.state !== 'rerun')) continue;
       out.push(`-- Changeset ${identity(item.changeset)}`);
       for (const s of forwardStatements(item.changeset, this.sqlContext)) out.push(`${s.sql};`, '');
       out.push(`${tables.insertSqlLiteral(this.rowFor(item.changeset, item.checksum, item.state === 'rerun' ? 'RERAN' : 'EXECUTED'), ++order)};`, '');
@@ -391,6 +413,22 @@ export class Engine {
     return targets;
   }
 
+  /** one applied changeset, wherever it is in the history (the editor's "Roll Back Changeset") */
+  private selectOne(wanted: string) {
+    return (rows: AppliedRow[]) => {
+      const chosen = rows.filter((r) => identityOf(r) === wanted);
+      if (chosen.length === 0) throw new EngineError(`Cannot roll back ${wanted}: it is not applied to this database. Nothing was rolled back.`);
+      return chosen;
+    };
+  }
+
+  private async selector(by: RollbackSelection) {
+    if (by.changeset !== undefined) return this.selectOne(by.changeset);
+    if (by.tag !== undefined) return this.selectToTag(by.tag);
+    if (by.date) return this.selectToDate(by.date);
+    return this.selectByCount(by.count ?? 1);
+  }
+
   private selectByCount(count: number) {
     return (rows: AppliedRow[]) => rows.slice(0, count);
   }
@@ -421,9 +459,9 @@ export class Engine {
     return (rows: AppliedRow[]) => rows.filter((r) => after.has(identityOf(r)));
   }
 
-  async rollback(by: { count?: number; tag?: string; date?: Date }): Promise<AppliedRow[]> {
+  async rollback(by: RollbackSelection): Promise<AppliedRow[]> {
     return this.withLock(async (tables) => {
-      const select = by.tag !== undefined ? await this.selectToTag(by.tag) : by.date ? await this.selectToDate(by.date) : this.selectByCount(by.count ?? 1);
+      const select = await this.selector(by);
       const targets = await this.rollbackTargets(select);
       for (const target of targets) {
         this.settings.log(`Rolling Back Changeset: ${identityOf(target.row)}`);
@@ -461,9 +499,9 @@ export class Engine {
     }
   }
 
-  async rollbackSql(by: { count?: number; tag?: string; date?: Date }): Promise<string> {
+  async rollbackSql(by: RollbackSelection): Promise<string> {
     const tables = await this.init();
-    const select = by.tag !== undefined ? await this.selectToTag(by.tag) : by.date ? await this.selectToDate(by.date) : this.selectByCount(by.count ?? 1);
+    const select = await this.selector(by);
     const targets = await this.rollbackTargets(select);
     const out = [`-- pg-changesets rollback SQL for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
     for (const target of targets) {
