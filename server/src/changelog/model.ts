@@ -24,6 +24,23 @@ export interface Finding {
   file: string;
   range: Range;
   changeset?: { id: string; author: string };
+  /** safe rewrites the editor offers as quick fixes */
+  fixes?: Fix[];
+}
+
+/** A replacement of `range` in `file` by `newText` (an insertion when the range is empty). */
+export interface FileEdit {
+  file: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  /** what the code action is called in the editor: "Create the index CONCURRENTLY" */
+  title: string;
+  edits: FileEdit[];
+  /** the fix the editor offers first */
+  preferred?: boolean;
 }
 
 export type ChangelogKind = 'yaml' | 'formatted-sql' | 'raw-sql';

@@ -1,0 +1,11 @@
+// Every rule, in the order the README lists them. Adding a rule = one file in this folder + one line here.
+import { renameColumn } from './rename-column';
+import type { Rule } from './rule';
+
+export const RULES: Rule[] = [
+  renameColumn,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}
