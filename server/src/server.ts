@@ -12,6 +12,7 @@ import { changesetHover } from './language/hover';
 import { documentLinks } from './language/links';
 import { documentSymbols, workspaceSymbols } from './language/symbols';
 import { initSqlParser } from './sql/statements';
+import { listenForEnvironmentRequests } from './environments/environment-requests';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -40,6 +41,7 @@ connection.onInitialize((params) => {
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'pg-changesets', version: '0.1.0' },
   };
@@ -187,6 +189,12 @@ function settingsToOptions(settings: { searchPath?: string[]; properties?: Recor
     properties: settings.properties ?? {},
   };
 }
+
+// environments: status, preview and runs of the engine for the client's commands, tree and CodeLens
+listenForEnvironmentRequests(connection, {
+  folders: () => project['options'].folders as string[],
+  project: async () => (await current(), project),
+});
 
 documents.listen(connection);
 connection.listen();
