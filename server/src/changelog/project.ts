@@ -22,7 +22,27 @@ export class Project {
   /** file → roots of the trees that contain it */
   private owners = new Map<string, Set<string>>();
 
+  /** findings computed over a whole loaded tree (the safety rules); set by the front end, so this folder never imports rules/ */
+  private treeAnalysis?: (tree: Changelog) => Finding[];
+  private analysed = new WeakMap<Changelog, Finding[]>();
+
   constructor(private options: ProjectOptions, private reader: SourceReader = diskReader) {}
+
+  setTreeAnalysis(analysis: ((tree: Changelog) => Finding[]) | undefined): void {
+    this.treeAnalysis = analysis;
+    this.analysed = new WeakMap();
+  }
+
+  /** the tree analysis' findings for a tree (computed once per loaded tree) */
+  analysisOf(tree: Changelog): Finding[] {
+    if (!this.treeAnalysis) return [];
+    let findings = this.analysed.get(tree);
+    if (!findings) {
+      findings = this.treeAnalysis(tree);
+      this.analysed.set(tree, findings);
+    }
+    return findings;
+  }
 
   setReader(reader: SourceReader): void {
     this.reader = reader;
@@ -112,7 +132,7 @@ export class Project {
     const seen = new Set<string>();
     for (const tree of this.trees.values()) {
       for (const file of tree.files.keys()) if (!out.has(file)) out.set(file, []);
-      for (const finding of tree.findings) {
+      for (const finding of [...tree.findings, ...this.analysisOf(tree)]) {
         // a file shared by two trees reports its own problems once
         const key = `${finding.file}|${finding.rule}|${finding.range.start.line}:${finding.range.start.character}|${finding.message}`;
         if (seen.has(key)) continue;
