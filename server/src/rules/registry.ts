@@ -1,9 +1,13 @@
 // Every rule, in the order the README lists them. Adding a rule = one file in this folder + one line here.
 import { renameColumn } from './rename-column';
+import { indexWithoutConcurrently } from './index-without-concurrently';
+import { concurrentlyInTransaction } from './concurrently-in-transaction';
 import type { Rule } from './rule';
 
 export const RULES: Rule[] = [
   renameColumn,
+  indexWithoutConcurrently,
+  concurrentlyInTransaction,
 ];
 
 export function ruleById(id: string): Rule | undefined {
