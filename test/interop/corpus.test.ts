@@ -119,9 +119,7 @@ if (!existsSync(manifestPath)) {
 }
 
 /** trees pgcs cannot apply like Liquibase yet: expected to fail, red again the day they pass */
-const KNOWN_DIFFERENCES: Record<string, string> = {
-  'menart/transatlantic': 'loadData is not implemented',
-};
+const KNOWN_DIFFERENCES: Record<string, string> = {};
 
 describe.skipIf(unavailable !== undefined || trees.length === 0)('real-world trees Liquibase applied cleanly: pgcs writes the same rows', () => {
   it('the manifest lists the 22 trees Liquibase applied cleanly', ({ expect }) => {

@@ -3,8 +3,11 @@ import type { Change, Changelog, Changeset, Range, SqlText } from '../changelog/
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { sqlRange } from '../sql/analyse';
 import { executionText, parseSql } from '../sql/statements';
-import { changeClassName, generateSql } from './generate';
+import type { Driver } from './driver';
+import { changeClassName, generateSql, StopChangeError } from './generate';
+import { PgDialect } from './generate-db';
 import { inverseOf } from './inverse';
+import { loadDataStatements, needsTableTypes, readLoadData, tableColumnsQuery, type TableColumnTypes } from './load-data';
 
 /** One statement the engine sends, and where the user wrote it. */
 export interface PlannedStatement {
@@ -18,6 +21,14 @@ export interface PlannedStatement {
    * the same thing; `sql` stays whole for update-sql.
    */
   parts?: { sql: string; range: Range }[];
+  /** values for $1, $2, …: the statement goes as a prepared statement, as Liquibase sends LOBs */
+  params?: unknown[];
+  /**
+   * What the statement really is, known only when the changeset runs (loadData types its columns from the live
+   * table, stop ends the update there): the engine calls it at that moment, in the changeset's transaction, and
+   * runs what it returns; `sql` only describes it.
+   */
+  atRunTime?: (database: Pick<Driver, 'query'>) => Promise<PlannedStatement[]>;
 }
 
 export interface SqlContext {
@@ -45,11 +56,51 @@ export function changeApplies(change: Change): boolean {
   return !change.dbms || dbmsIncludesPostgres(change.dbms);
 }
 
-/** The statements of a change, as Liquibase executes them: SQL split per splitStatements/endDelimiter, built-ins generated. */
-export function changeStatements(change: Change, context: SqlContext, objectQuotingStrategy?: string): PlannedStatement[] {
+/**
+ * The statements of a change, as Liquibase executes them: SQL split per splitStatements/endDelimiter, built-ins
+ * generated. `changelogFile` (the changeset's file) is where loadData finds its CSV.
+ */
+export function changeStatements(change: Change, context: SqlContext, objectQuotingStrategy?: string, changelogFile = ''): PlannedStatement[] {
   if (!changeApplies(change)) return [];
   if (change.sql && (change.type === 'sql' || change.type === 'sqlFile')) return sqlStatements(change.sql, context);
+  const runtime = runtimeStatements(change, context, objectQuotingStrategy, changelogFile);
+  if (runtime) return runtime;
   return generateSql(change, { defaultSchema: context.defaultSchema, objectQuotingStrategy: objectQuotingStrategy as never }).map((sql) => ({ sql, file: fileOf(change, context), range: change.typeRange }));
+}
+
+/** the changes whose statements Liquibase makes while the changeset runs (generateStatementsVolatile) */
+function runtimeStatements(change: Change, context: SqlContext, objectQuotingStrategy: string | undefined, changelogFile: string): PlannedStatement[] | undefined {
+  const at = { file: changelogFile, range: change.typeRange };
+  const dialect = () => new PgDialect({ defaultSchema: context.defaultSchema, objectQuotingStrategy });
+  switch (change.type) {
+    case 'loadData':
+    case 'loadUpdateData': {
+      // read and checked now, so that a bad file stops the update before anything runs
+      const input = readLoadData(change, changelogFile);
+      const atRunTime = async (database: Pick<Driver, 'query'>): Promise<PlannedStatement[]> => {
+        const db = dialect();
+        let table: TableColumnTypes;
+        if (needsTableTypes(input)) {
+          const query = tableColumnsQuery(input, db);
+          const { rows } = await database.query<{ name: string; type: string }>(query.sql, query.params);
+          if (rows.length > 0) table = new Map(rows.map((r) => [db.correctObjectName(r.name, 'column') ?? r.name, r.type]));
+        }
+        return loadDataStatements(input, db, table).map((s) => ({ ...at, sql: s.sql, ...(s.params ? { params: s.params } : {}) }));
+      };
+      return [{ ...at, sql: `-- ${change.type}: the rows of ${input.path}`, atRunTime }];
+    }
+    case 'stop': {
+      // StopChange.setMessage trims, and a blank message is the default one; `- stop: text` is the message too
+      const written = typeof change.raw === 'string' ? change.raw : change.params.message?.value;
+      const message = (typeof written === 'string' ? written.trim() : '') || 'Stop command in changelog file';
+      const atRunTime = async (): Promise<PlannedStatement[]> => {
+        throw new StopChangeError(`stop: ${message}`);
+      };
+      return [{ ...at, sql: `-- stop: ${message}`, atRunTime }];
+    }
+    default:
+      return undefined;
+  }
 }
 
 function fileOf(change: Change, context: SqlContext): string {
@@ -77,7 +128,7 @@ export function sqlStatements(sql: SqlText, context: SqlContext): PlannedStateme
 }
 
 export function forwardStatements(changeset: Changeset, context: SqlContext): PlannedStatement[] {
-  return changeset.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy), changeset));
+  return changeset.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
 }
 
 export class NoRollbackError extends Error {}
@@ -93,7 +144,7 @@ export function rollbackStatements(changeset: Changeset, changelog: Changelog, c
     case 'not-required':
       return [];
     case 'changes':
-      return rollback.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy), changeset));
+      return rollback.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
     case 'reference': {
       const target = changelog.changesets.find(
         (c) => c.id === rollback.id && c.author === rollback.author && (!rollback.path || c.logicalPath === rollback.path),
@@ -109,7 +160,7 @@ export function rollbackStatements(changeset: Changeset, changelog: Changelog, c
         if (inverse === undefined) {
           throw new NoRollbackError(`No inverse to liquibase.change.core.${changeClassName(change.type)} created (changeset ${changeset.logicalPath}::${changeset.id}::${changeset.author} has no rollback).`);
         }
-        for (const undo of inverse) statements.push(...withFile(changeStatements({ ...undo, range: change.range, typeRange: change.typeRange }, context, changeset.attributes.objectQuotingStrategy), changeset));
+        for (const undo of inverse) statements.push(...withFile(changeStatements({ ...undo, range: change.range, typeRange: change.typeRange }, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
       }
       return statements;
     }

@@ -167,7 +167,7 @@ function loadDataChecksum(change: Change, version: number, options: ChangeChecks
   return computeFromString(`${param('tableName') ?? 'null'}:${version}:${md5(bytes)}`, version);
 }
 
-function resolveDataFile(file: string, relative: boolean, options: ChangeChecksumOptions): string | undefined {
+export function resolveDataFile(file: string, relative: boolean, options: ChangeChecksumOptions): string | undefined {
   const read = options.readFile ?? diskRead;
   const clean = file.replace(/^classpath\*?:/, '');
   const candidates: string[] = [];

@@ -237,7 +237,12 @@ export class Engine {
    * PostgreSQL gives a multi-statement query string, so they still apply together or not at all.
    */
   private async run(statement: PlannedStatement, changeset: Changeset, inTransaction: boolean, rollback = false): Promise<void> {
-    if (!statement.parts) return this.runOne(statement.sql, statement, changeset, inTransaction, rollback);
+    if (statement.atRunTime) {
+      const resolved = await this.reportingFailure(statement, changeset, inTransaction, rollback, () => statement.atRunTime!(this.driver));
+      for (const s of resolved) await this.run(s, changeset, inTransaction, rollback);
+      return;
+    }
+    if (!statement.parts) return this.runOne(statement.sql, statement, changeset, inTransaction, rollback, statement.params);
     const parts = statement.parts;
     const all = async () => {
       for (const part of parts) await this.runOne(part.sql, { file: statement.file, range: part.range }, changeset, true, rollback);
@@ -246,10 +251,19 @@ export class Engine {
     else await this.inTransaction(all);
   }
 
-  private async runOne(sql: string, at: { file: string; range: PlannedStatement['range'] }, changeset: Changeset, atomic: boolean, rollback: boolean): Promise<void> {
+  private async runOne(sql: string, at: { file: string; range: PlannedStatement['range'] }, changeset: Changeset, atomic: boolean, rollback: boolean, params?: unknown[]): Promise<void> {
+    await this.reportingFailure(at, changeset, atomic, rollback, async () => {
+      if (params) await this.driver.query(sql, params);
+      else await this.driver.execute(sql);
+    });
+  }
+
+  /** `work`, whose failure becomes one EngineError naming the file, line and changeset and what stays applied */
+  private async reportingFailure<T>(at: { file: string; range: PlannedStatement['range'] }, changeset: Changeset, atomic: boolean, rollback: boolean, work: () => Promise<T>): Promise<T> {
     try {
-      await this.driver.execute(sql);
+      return await work();
     } catch (error) {
+      if (error instanceof EngineError) throw error;
       const e = error as Error & { code?: string; detail?: string };
       const where = `${displayPath(at.file)}:${at.range.start.line + 1}`;
       const message = `${e.message}${e.detail ? ` (${e.detail})` : ''}`.replace(/\s*\n\s*/g, ' ');
@@ -382,7 +396,9 @@ export class Engine {
       if (remaining <= 0) break;
       if (!item.selected || !isOnly(item, options) || (item.state !== 'pending' && item.state !== 'rerun')) continue;
       out.push(`-- Changeset ${identity(item.changeset)}`);
-      for (const s of forwardStatements(item.changeset, this.sqlContext)) out.push(`${s.sql};`, '');
+      for (const s of forwardStatements(item.changeset, this.sqlContext)) {
+        for (const resolved of s.atRunTime ? await s.atRunTime(this.driver) : [s]) out.push(`${resolved.sql};`, '');
+      }
       out.push(`${tables.insertSqlLiteral(this.rowFor(item.changeset, item.checksum, item.state === 'rerun' ? 'RERAN' : 'EXECUTED'), ++order)};`, '');
       remaining--;
       const tag = item.changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;

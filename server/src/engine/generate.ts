@@ -267,7 +267,7 @@ function looksLikeFunctionCall(value: string): boolean {
   return value.startsWith('"SYSIBM"') || value.startsWith('to_date(') || value.toUpperCase() === 'NOW()';
 }
 
-function dataValueToSql(db: PgDialect, value: JValue, forUpdate: boolean): string {
+export function dataValueToSql(db: PgDialect, value: JValue, forUpdate: boolean): string {
   if (value == null || jToString(value).toUpperCase() === 'NULL') return 'NULL';
   if (typeof value === 'string' && !looksLikeFunctionCall(value)) return `${valueToSqlByClass(value, db)}`;
   if (value instanceof JDate) {
@@ -1043,6 +1043,11 @@ function insert({ p, raw, db }: Input): string[] {
   return [sql];
 }
 
+/** String.compareTo: UTF-16 code unit order */
+export function javaCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** StringBuilder.deleteCharAt(lastIndexOf(c)) when present */
 function deleteLast(s: string, c: string): string {
   const at = s.lastIndexOf(c);
@@ -1062,7 +1067,8 @@ function update({ p, raw, db }: Input): string[] {
     values.set(column.name, value);
   }
   let sql = `UPDATE ${db.qualified(schemaName, p.str('tableName'))} SET`;
-  for (const [name, value] of values) sql += ` ${db.escape(name, 'column')} = ${dataValueToSql(db, value, true)},`;
+  // UpdateStatement keeps its new values in a TreeMap: the columns come out sorted by name
+  for (const [name, value] of [...values].sort(([a], [b]) => javaCompare(a ?? '', b ?? ''))) sql += ` ${db.escape(name, 'column')} = ${dataValueToSql(db, value, true)},`;
   sql = deleteLast(sql, ',');
   const where = p.str('where');
   if (where != null) sql += ' WHERE ' + replacePredicatePlaceholders(db, where, whereParamsOf(raw));
