@@ -2,12 +2,16 @@
 import { renameColumn } from './rename-column';
 import { indexWithoutConcurrently } from './index-without-concurrently';
 import { concurrentlyInTransaction } from './concurrently-in-transaction';
+import { missingRollback } from './missing-rollback';
+import { rollbackDoesNotUndo } from './rollback-does-not-undo';
 import type { Rule } from './rule';
 
 export const RULES: Rule[] = [
   renameColumn,
   indexWithoutConcurrently,
   concurrentlyInTransaction,
+  missingRollback,
+  rollbackDoesNotUndo,
 ];
 
 export function ruleById(id: string): Rule | undefined {

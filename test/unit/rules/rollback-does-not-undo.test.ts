@@ -1,0 +1,162 @@
+import { rollbackDoesNotUndo } from '../../../server/src/rules/rollback-does-not-undo';
+import { ruleTester } from './rule-tester';
+
+ruleTester(rollbackDoesNotUndo, {
+  valid: [
+    {
+      name: 'a rollback that drops the table (its index and columns go with it)',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: |
+            CREATE TABLE users (id int, email text);
+            CREATE INDEX users_email_idx ON users (email);
+      rollback:
+        - sql: DROP TABLE users
+`,
+    },
+    {
+      name: 'formatted SQL: a column, a view and a sequence each dropped',
+      code: `--liquibase formatted sql
+--changeset a:1
+ALTER TABLE orders ADD COLUMN note text;
+CREATE VIEW order_notes AS SELECT note FROM orders;
+CREATE SEQUENCE billing.invoice_no;
+--rollback DROP SEQUENCE billing.invoice_no;
+--rollback DROP VIEW order_notes;
+--rollback ALTER TABLE orders DROP COLUMN note;
+`,
+    },
+    {
+      name: 'the built-in createTable with a built-in dropTable rollback',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - createTable:
+            tableName: users
+            columns:
+              - column:
+                  name: id
+                  type: int
+      rollback:
+        - dropTable:
+            tableName: users
+`,
+    },
+    {
+      name: 'DROP SCHEMA … CASCADE undoes everything in the schema',
+      code: `--liquibase formatted sql
+--changeset a:1
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (id int);
+--rollback DROP SCHEMA billing CASCADE;
+`,
+    },
+    {
+      name: 'no rollback at all is missing-rollback, not this rule',
+      code: `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE invoices (id int);
+`,
+    },
+    {
+      name: 'a temporary table the changeset drops itself',
+      code: `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE scratch (id int);
+INSERT INTO orders SELECT * FROM scratch;
+DROP TABLE scratch;
+--rollback DELETE FROM orders;
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a YAML rollback that forgets the index on an existing table',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: |
+            CREATE TABLE invoices (id bigint);
+            CREATE INDEX orders_invoice_idx ON orders (invoice_id);
+      ⟦rollback:
+        - sql: DROP TABLE invoices⟧
+`,
+      messages: ['The rollback of a:1 does not drop index orders_invoice_idx: rolling back leaves it behind'],
+      fix: {
+        title: 'Add the missing DROPs',
+        output: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: |
+            CREATE TABLE invoices (id bigint);
+            CREATE INDEX orders_invoice_idx ON orders (invoice_id);
+      rollback:
+        - sql: DROP INDEX orders_invoice_idx
+        - sql: DROP TABLE invoices
+`,
+      },
+    },
+    {
+      name: 'formatted SQL whose rollback drops the wrong table',
+      code: `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE billing.invoices (id bigint);
+ALTER TABLE orders ADD COLUMN invoice_id bigint;
+⟦--rollback DROP TABLE invoices;⟧
+`,
+      messages: ['does not drop table billing.invoices, column orders.invoice_id: rolling back leaves them behind'],
+      fix: {
+        output: `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE billing.invoices (id bigint);
+ALTER TABLE orders ADD COLUMN invoice_id bigint;
+--rollback ALTER TABLE orders DROP COLUMN invoice_id;
+--rollback DROP TABLE billing.invoices;
+--rollback DROP TABLE invoices;
+`,
+      },
+    },
+    {
+      name: 'sqlFile creating a view, rolled back with a DELETE',
+      code: {
+        'changelog.yaml': `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sqlFile:
+            path: view.sql
+            relativeToChangelogFile: true
+      ⟦rollback:
+        - sql: DELETE FROM audit⟧
+`,
+        'view.sql': 'CREATE VIEW open_orders AS SELECT * FROM orders WHERE open;\n',
+      },
+      messages: ['does not drop view open_orders'],
+    },
+    {
+      name: 'the built-in createSequence rolled back by dropping another sequence',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - createSequence:
+            sequenceName: invoice_no
+      ⟦rollback:
+        - dropSequence:
+            sequenceName: invoice_number⟧
+`,
+      messages: ['does not drop sequence'],
+    },
+  ],
+});
