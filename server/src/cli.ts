@@ -1,7 +1,12 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { loadChangelog } from './changelog/load';
-import type { Changelog, Finding } from './changelog/model';
+import type { Changelog, Changeset, Finding, Severity } from './changelog/model';
+import packageJson from '../../package.json';
+import { filesChangedSince, GitError, githubAnnotations, sarifLog } from './lint-report';
+import { findConfigFile, mergeConfig, readConfigFile } from './rules/config';
+import { RULES } from './rules/registry';
+import { lintChangelog } from './rules/run';
 import { parseTarget } from './engine/connection-url';
 import { changesetChecksum } from './engine/checksum';
 import { ConnectionError, openDriver } from './engine/driver';
@@ -17,13 +22,23 @@ import { initSqlParser } from './sql/statements';
 // lock timeout, pending changesets for `status --exit-code`); 2 bad usage or input the command cannot read.
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
+/** the version SARIF reports: the package's, which esbuild inlines from package.json */
+const VERSION: string = packageJson.version;
+
+/** commands that never parse SQL (checksums are made from the text): they skip loading the parser */
+const WITHOUT_SQL = new Set([
+  'help', 'status', 'history', 'validate', 'tag', 'tag-exists', 'changelog-sync', 'changelog-sync-to-tag', 'clear-checksums',
+  'release-locks', 'calculate-checksum',
+]);
 
 const USAGE = `pgcs: Liquibase-compatible changesets for PostgreSQL
 
 Usage: pgcs <command> [options]
 
 Checks
-  lint <changelog…>            structural, SQL syntax and safety findings (--format text|json)
+  lint <changelog…>            structural, SQL syntax and safety findings
+                               --format text|json|sarif|github, --fail-on error|warning,
+                               --changed-since <git-ref>, --config pgcs.config.json
   validate                     the changelog parses and no applied changeset was edited
   verify                       on a scratch database: update, roll back each changeset, compare schemas
 
@@ -69,6 +84,7 @@ const FLAGS_WITH_VALUE = new Set([
   'changelog-file', 'url', 'username', 'password', 'contexts', 'context-filter', 'label-filter', 'labels', 'search-path',
   'default-schema-name', 'liquibase-schema-name', 'lock-wait', 'lock-timeout', 'lock-retries', 'statement-timeout', 'format',
   'count', 'tag', 'date', 'changeset-identifier', 'changeset-path', 'changeset-id', 'changeset-author', 'output-file',
+  'fail-on', 'changed-since', 'config',
 ]);
 const BOOLEAN_FLAGS = new Set(['verbose', 'help']);
 
@@ -137,8 +153,8 @@ function loadRoot(args: Arguments): Changelog {
   const candidates = [nodePath.resolve(file), ...searchPath.map((root) => nodePath.resolve(root, file))];
   const found = candidates.find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
   if (!found) throw new EngineError(`changelog not found: ${file}`, EXIT_USAGE);
-  const changelog = loadChangelog(found, { searchPath, properties: args.properties });
-  // SQL syntax errors only matter in what a command runs: the engine checks those before it starts
+  // SQL syntax errors only matter in what a command runs: the engine parses and checks that before it starts
+  const changelog = loadChangelog(found, { searchPath, properties: args.properties, analyseSql: false });
   const fatal = changelog.findings.filter((f) => f.severity === 'error' && f.rule !== 'sql-syntax');
   if (fatal.length) {
     // one line per problem, as everywhere in the CLI
@@ -185,7 +201,7 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
       statementTimeoutMs: numberOption(args, 'statement-timeout'),
       // -D values win; otherwise the first `property` the changelog defines (Liquibase's changeLogPropertyDefined sees both)
       property: (name) => args.properties[name] ?? [...changelog.files.values()].flatMap((f) => f.properties).find((p) => p.name === name)?.value,
-      log: (message) => process.stderr.write(`${message}\n`),
+      log: progress,
     });
     return await work(engine, changelog, args.options.get('format') === 'json');
   } finally {
@@ -193,7 +209,29 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
   }
 }
 
+/**
+ * The engine's progress lines ("Running Changeset: …") go to stderr at most every 50 ms: a write per line costs
+ * more than running a small changeset does. Anything else written waits for them (flushProgress) to keep the order.
+ */
+let pendingProgress = '';
+let progressTimer: NodeJS.Timeout | undefined;
+
+function progress(message: string): void {
+  pendingProgress += `${message}\n`;
+  progressTimer ??= setTimeout(flushProgress, 50);
+}
+
+function flushProgress(): void {
+  if (progressTimer) clearTimeout(progressTimer);
+  progressTimer = undefined;
+  if (!pendingProgress) return;
+  const text = pendingProgress;
+  pendingProgress = '';
+  process.stderr.write(text);
+}
+
 function print(json: boolean, value: unknown, text: string): void {
+  flushProgress();
   process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text.endsWith('\n') || text === '' ? text : text + '\n');
 }
 
@@ -201,32 +239,85 @@ const changesetJson = (c: { id: string; author: string; logicalPath: string }) =
 
 async function lint(args: Arguments): Promise<number> {
   const format = args.options.get('format') ?? 'text';
-  if (!['text', 'json'].includes(format)) throw new UsageError(`--format must be text or json, not ${format}`);
+  if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not ${format}`);
+  const failOn = args.options.get('fail-on') ?? 'error';
+  if (!['error', 'warning', 'info', 'hint'].includes(failOn)) throw new UsageError(`--fail-on must be error or warning, not ${failOn}`);
   const files = [...args.positional, ...(args.options.has('changelog-file') ? [args.options.get('changelog-file')!] : [])];
   if (files.length === 0) throw new UsageError('lint needs at least one changelog file');
   for (const file of files) {
     if (!fs.existsSync(file)) throw new UsageError(`changelog not found: ${file}`);
     if (fs.statSync(file).isDirectory()) throw new UsageError(`${file} is a folder; give the root changelog file`);
   }
+  const configPath = args.options.get('config') ?? findConfigFile(nodePath.resolve(files[0]));
+  if (configPath && !fs.existsSync(configPath)) throw new UsageError(`config file not found: ${configPath}`);
+  const known = new Set(RULES.map((r) => r.meta.id));
+  const loadedConfig = configPath ? readConfigFile(nodePath.resolve(configPath), known) : undefined;
+  const config = mergeConfig(loadedConfig?.config);
+  let changed: Set<string> | undefined;
+  if (args.options.has('changed-since')) {
+    try {
+      changed = realPaths(filesChangedSince(args.options.get('changed-since')!, nodePath.dirname(nodePath.resolve(files[0]))));
+    } catch (e) {
+      if (e instanceof GitError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
   const searchPath = searchPathOf(args);
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...(loadedConfig?.findings ?? [])];
   let changesets = 0;
   for (const file of files) {
     const changelog = loadChangelog(file, { searchPath, properties: args.properties });
-    changesets += changelog.changesets.length;
-    findings.push(...changelog.findings);
+    // with --changed-since, a changeset counts when its file or one of its SQL files changed; the schema still replays them all
+    const selected = changed ? new Set(changelog.changesets.filter((c) => touches(c, changed!))) : undefined;
+    changesets += selected ? selected.size : changelog.changesets.length;
+    const safety = lintChangelog(changelog, { config, only: selected && ((c) => selected.has(c)) });
+    const all = [...changelog.findings, ...safety];
+    findings.push(...(changed ? all.filter((f) => changed!.has(realPath(f.file)) && (!f.changeset || [...selected!].some((c) => c.id === f.changeset!.id && c.author === f.changeset!.author))) : all));
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const base = process.cwd();
   if (format === 'json') {
     const out = findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, file: displayPath(f.file), range: f.range, changeset: f.changeset ?? null }));
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else if (format === 'sarif') {
+    process.stdout.write(JSON.stringify(sarifLog(findings, base, VERSION), null, 2) + '\n');
+  } else if (format === 'github') {
+    process.stdout.write(githubAnnotations(findings, base));
   } else {
     for (const f of findings) process.stdout.write(`${displayPath(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}\n`);
+  }
+  if (format !== 'json' && format !== 'sarif') {
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.filter((f) => f.severity === 'warning').length;
-    process.stderr.write(`${changesets} changeset${changesets === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    process.stderr.write(`${changesets} changeset${changesets === 1 ? '' : 's'} checked${changed ? ` (changed since ${args.options.get('changed-since')})` : ''}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   }
-  return findings.some((f) => f.severity === 'error') ? EXIT_FAILED : 0;
+  const failing = SEVERITY_RANK[failOn as Severity];
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= failing) ? EXIT_FAILED : 0;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
+
+function touches(changeset: Changeset, changed: Set<string>): boolean {
+  if (changed.has(realPath(changeset.file))) return true;
+  return changeset.changes.some((c) => c.sql && changed.has(realPath(c.sql.file)));
+}
+
+const realPathCache = new Map<string, string>();
+function realPath(path: string): string {
+  let real = realPathCache.get(path);
+  if (real === undefined) {
+    try {
+      real = fs.realpathSync(path);
+    } catch {
+      real = path;
+    }
+    realPathCache.set(path, real);
+  }
+  return real;
+}
+
+function realPaths(paths: Set<string>): Set<string> {
+  return new Set([...paths].map(realPath));
 }
 
 function countOf(args: Arguments): number {
@@ -385,7 +476,7 @@ async function run(args: Arguments): Promise<number> {
       const report = await verifyRollbacks(changelog, {
         url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'),
         contexts: parseContexts(args.options.get('contexts')), labelFilter: args.options.get('label-filter'),
-        log: (message) => process.stderr.write(`${message}\n`),
+        log: progress,
       });
       const problems = report.results.filter((r) => !r.ok);
       print(json, report, [
@@ -435,9 +526,10 @@ function historyText(rows: { deployment_id: string | null; dateexecuted: Date | 
 async function main(argv: string[]): Promise<number> {
   try {
     const args = parseArguments(argv);
-    if (args.command && args.command !== 'help') await initSqlParser();
+    if (args.command && !WITHOUT_SQL.has(args.command)) await initSqlParser();
     return await run(args);
   } catch (error) {
+    flushProgress();
     if (error instanceof UsageError) {
       process.stderr.write(`pgcs: ${error.message} (pgcs --help shows the usage)\n`);
       return EXIT_USAGE;
@@ -462,5 +554,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => {
+  flushProgress();
   process.exitCode = code;
 });

@@ -85,6 +85,11 @@ export interface LoadOptions {
   properties?: Record<string, string>;
   /** a cache kept between loads so an edit re-reads only the file that changed */
   cache?: ChangelogCache;
+  /**
+   * false: no SQL syntax findings, and no SQL parsed while loading. For the engine's commands, which parse only
+   * the SQL they are about to run (status needs none: checksums are made from the text).
+   */
+  analyseSql?: boolean;
 }
 
 /** Parsed files by path, each valid for one text and one set of visible properties. */
@@ -253,7 +258,7 @@ class ChangelogLoader {
       this.changelog.changesets.push(changeset);
       for (const change of changeset.changes) this.resolveChangeFile(change, path, scope, changeset);
       if (changeset.rollback.kind === 'changes') for (const change of changeset.rollback.changes) this.resolveChangeFile(change, path, scope, changeset);
-      this.analyseChangeset(changeset);
+      if (this.options.analyseSql !== false) this.analyseChangeset(changeset);
     }
     this.stack.pop();
   }

@@ -43,6 +43,14 @@ export interface Driver {
    */
   execute(sql: string): Promise<void>;
   /**
+   * Optional: sends a whole transaction the caller wrote (`BEGIN`, its statements, `COMMIT`) in ONE round trip
+   * (pg: one simple-query string). The statements run in order and the first error stops the rest, but the error
+   * does not say which statement it came from: the caller rolls back and runs them one by one to find out.
+   * Never for statements outside BEGIN … COMMIT: PostgreSQL would run them as one implicit transaction. PGlite
+   * has none (it runs in this process, so a round trip costs nothing there).
+   */
+  executeTransaction?(statements: string[]): Promise<void>;
+  /**
    * A second, independent session on the same database (pg: a new connection with the same options, e.g. to
    * see another session's advisory lock or to wait on a lock; PGlite: not possible, undefined).
    */

@@ -1,7 +1,7 @@
 import * as nodePath from 'node:path';
 import type { Change, Changelog, Changeset, Preconditions } from '../changelog/model';
 import { changeApplies, changesetSqlContext, forwardStatements, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
-import type { Driver } from './driver';
+import { type Driver, SqlError } from './driver';
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { RunFilter } from './filters';
 import { acquireLock, HeldLock } from './lock';
@@ -42,6 +42,9 @@ export interface RunResult {
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';
+const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
+const TRANSACTION_CONTROL = /^(?:BEGIN|START\s+TRANSACTION|COMMIT|END|ABORT|ROLLBACK(?!\s+(?:WORK\s+|TRANSACTION\s+)?TO\b)|PREPARE\s+TRANSACTION)\b/i;
+const STRING_SYNTAX_SETTINGS = /standard_conforming_strings|backslash_quote/i;
 
 export interface UpdateOptions {
   count?: number;
@@ -68,6 +71,8 @@ function isOnly(item: PlannedChangeset, options: UpdateOptions): boolean {
  */
 export class Engine {
   private tables!: TrackingTables;
+  private serverVersion?: number;
+  private readonly checksums = new Map<Changeset, string>();
   private readonly sqlContext: SqlContext;
   readonly deploymentId = newDeploymentId();
 
@@ -98,7 +103,7 @@ export class Engine {
 
   async plan(): Promise<Plan> {
     const tables = await this.init();
-    return makePlan(this.changelog, await tables.readApplied(), this.settings.filter);
+    return makePlan(this.changelog, await tables.readApplied(), this.settings.filter, this.checksums);
   }
 
   private async withLock<T>(work: (tables: TrackingTables) => Promise<T>): Promise<T> {
@@ -124,16 +129,18 @@ export class Engine {
     const pending = (await this.plan()).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun') && isOnly(p, options));
     this.checkSyntax(pending.flatMap((p) => p.changeset.changes));
     // Liquibase validates every changeset before running any: a change it cannot generate stops the update
+    // (what is generated here is what runs: the default schema it depends on is known by now)
+    const generated = new Map<Changeset, PlannedStatement[]>();
     for (const item of pending) {
       try {
-        forwardStatements(item.changeset, this.sqlContext);
+        generated.set(item.changeset, forwardStatements(item.changeset, this.sqlContext));
       } catch (error) {
         if (error instanceof EngineError) throw error;
         throw new EngineError(`${displayPath(item.changeset.file)}:${item.changeset.headerRange.start.line + 1}: changeset ${identity(item.changeset)}: ${(error as Error).message}; nothing was done.`);
       }
     }
     return this.withLock(async (tables) => {
-      const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter);
+      const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter, this.checksums);
       this.validatePlan(plan);
       const result: RunResult = { ran: [], skipped: [] };
       await this.checkChangelogPreconditions(plan);
@@ -149,7 +156,7 @@ export class Engine {
           continue;
         }
         if (item.state !== 'pending' && item.state !== 'rerun') continue;
-        const execType = await this.apply(item, tables, () => ++order, plan.rows);
+        const execType = await this.apply(item, tables, () => ++order, plan.rows, generated);
         if (execType === undefined) continue;
         result.ran.push({ changeset: item.changeset, execType });
         remaining--;
@@ -161,29 +168,43 @@ export class Engine {
   }
 
   /** Runs one changeset: preconditions, its statements in one transaction (unless runInTransaction: false), then its row. */
-  private async apply(item: PlannedChangeset, tables: TrackingTables, nextOrder: () => number, rows: AppliedRow[]): Promise<ExecType | undefined> {
+  private async apply(item: PlannedChangeset, tables: TrackingTables, nextOrder: () => number, rows: AppliedRow[], generated?: Map<Changeset, PlannedStatement[]>): Promise<ExecType | undefined> {
     const changeset = item.changeset;
     let execType: ExecType = item.state === 'rerun' ? 'RERAN' : 'EXECUTED';
     const verdict = await this.checkPreconditions(changeset.preconditions, rows, changeset);
     if (verdict === 'skip') return undefined;
     if (verdict === 'mark-ran') execType = 'MARK_RAN';
-    const statements = execType === 'MARK_RAN' ? [] : forwardStatements(changeset, this.sqlContext);
+    const statements = execType === 'MARK_RAN' ? [] : (generated?.get(changeset) ?? forwardStatements(changeset, this.sqlContext));
     const row = this.rowFor(changeset, item.checksum, execType);
     const inTransaction = changeset.attributes.runInTransaction !== false;
+    // One round trip for the whole transaction while that works; once it has failed, statement by statement,
+    // so that the error names the statement (the failed round trip was rolled back whole: nothing to undo).
+    let whole = inTransaction && (await this.canSendWhole(statements));
     this.settings.log(`Running Changeset: ${identity(changeset)}`);
     for (let attempt = 0; ; attempt++) {
       try {
+        const order = nextOrder();
+        if (whole) {
+          const failure = await this.sendWhole(statements, tables.recordSqlInline(row, order, item.row !== undefined && execType === 'RERAN'));
+          if (failure === undefined) {
+            rows.push({ id: row.id, author: row.author, filename: row.filename, exectype: execType } as AppliedRow);
+            return execType;
+          }
+          // waiting for a lock is worth another whole try; anything else is looked for statement by statement now
+          if (failure.code === LOCK_NOT_AVAILABLE && attempt < this.settings.lockRetries) throw failure;
+          whole = false;
+        }
         if (inTransaction) {
           // The row is written in the changeset's own transaction: a crash leaves both or neither.
           await this.inTransaction(async () => {
             await this.setTimeouts(true);
             for (const statement of statements) await this.run(statement, changeset, true);
-            await this.record(tables, row, item, nextOrder());
+            await this.record(tables, row, item, order);
           });
         } else {
           await this.setTimeouts(false);
           for (const statement of statements) await this.run(statement, changeset, false);
-          await this.record(tables, row, item, nextOrder());
+          await this.record(tables, row, item, order);
         }
         // a later changeSetExecuted precondition in this same run sees this changeset as executed, as in Liquibase
         rows.push({ id: row.id, author: row.author, filename: row.filename, exectype: execType } as AppliedRow);
@@ -206,6 +227,46 @@ export class Engine {
         }
         throw error;
       }
+    }
+  }
+
+  /**
+   * Whether a changeset's transaction can travel as one text. Not when a statement ends or starts a transaction
+   * itself (the rest of the text would then run outside ours, committed before a failure is found), nor when it
+   * sets how string literals are read (PostgreSQL reads the whole text before it runs any of it), nor with a
+   * statement_timeout on a server before 13, which times the whole text instead of each statement.
+   */
+  private async canSendWhole(statements: PlannedStatement[]): Promise<boolean> {
+    if (!this.driver.executeTransaction) return false;
+    for (const statement of statements) {
+      if (statement.atRunTime || statement.params) return false;
+      for (const sql of statement.parts?.map((p) => p.sql) ?? [statement.sql]) {
+        if (TRANSACTION_CONTROL.test(sql.replace(LEADING_COMMENTS, '')) || STRING_SYNTAX_SETTINGS.test(sql)) return false;
+      }
+    }
+    if (this.settings.statementTimeoutMs === undefined) return true;
+    if (this.serverVersion === undefined) {
+      const { rows } = await this.driver.query<{ v: string }>('SHOW server_version_num');
+      this.serverVersion = Number(rows[0]?.v ?? 0);
+    }
+    return this.serverVersion >= 130000;
+  }
+
+  /** The changeset's transaction in one round trip; the server's error when it failed (and was rolled back). */
+  private async sendWhole(statements: PlannedStatement[], recordSql: string): Promise<SqlError | undefined> {
+    const texts = ['BEGIN', ...this.timeoutStatements(true)];
+    for (const statement of statements) {
+      if (statement.parts) for (const part of statement.parts) texts.push(part.sql);
+      else texts.push(statement.sql);
+    }
+    texts.push(recordSql, 'COMMIT');
+    try {
+      await this.driver.executeTransaction!(texts);
+      return undefined;
+    } catch (error) {
+      await this.driver.execute('ROLLBACK').catch(() => undefined);
+      if (error instanceof SqlError) return error;
+      throw error;
     }
   }
 
@@ -281,9 +342,14 @@ export class Engine {
   }
 
   private async setTimeouts(local: boolean): Promise<void> {
+    for (const sql of this.timeoutStatements(local)) await this.driver.execute(sql);
+  }
+
+  private timeoutStatements(local: boolean): string[] {
     const scope = local ? 'SET LOCAL' : 'SET';
-    await this.driver.execute(`${scope} lock_timeout = ${Math.max(0, Math.round(this.settings.lockTimeoutMs))}`);
-    if (this.settings.statementTimeoutMs !== undefined) await this.driver.execute(`${scope} statement_timeout = ${Math.round(this.settings.statementTimeoutMs)}`);
+    const out = [`${scope} lock_timeout = ${Math.max(0, Math.round(this.settings.lockTimeoutMs))}`];
+    if (this.settings.statementTimeoutMs !== undefined) out.push(`${scope} statement_timeout = ${Math.round(this.settings.statementTimeoutMs)}`);
+    return out;
   }
 
   private async inTransaction(work: () => Promise<void>): Promise<void> {
@@ -386,7 +452,7 @@ export class Engine {
   async updateSql(options: UpdateOptions = {}): Promise<string> {
     const tables = await this.init();
     const rows = await tables.readApplied();
-    const plan = makePlan(this.changelog, rows, this.settings.filter);
+    const plan = makePlan(this.changelog, rows, this.settings.filter, this.checksums);
     const out: string[] = [`-- pg-changesets update-sql for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
     if (!(await tables.lockTableExists())) out.push(...tables.lockTableDdl().map((s) => `${s};`), '');
     if (!(await tables.changelogTableExists())) out.push(`${tables.changelogTableDdl()};`, '');
@@ -552,7 +618,7 @@ export class Engine {
   /** changelog-sync: records every pending changeset as executed without running it. */
   async changelogSync(options: { toTag?: string; count?: number } = {}): Promise<Changeset[]> {
     return this.withLock(async (tables) => {
-      const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter);
+      const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter, this.checksums);
       let order = await tables.maxOrderExecuted();
       const synced: Changeset[] = [];
       for (const item of plan.changesets) {

@@ -38,18 +38,37 @@ export function identity(changeset: Changeset): string {
   return identityOf({ filename: changeset.logicalPath, id: changeset.id, author: changeset.author });
 }
 
-export function makePlan(changelog: Changelog, rows: AppliedRow[], filter: RunFilter): Plan {
+/**
+ * `checksums`: the changesets' checksums already made for this same changelog (a command plans before and again
+ * after taking the lock; the changelog does not change in between, so neither do they).
+ */
+export function makePlan(changelog: Changelog, rows: AppliedRow[], filter: RunFilter, checksums?: Map<Changeset, string>): Plan {
   const byIdentity = new Map<string, AppliedRow>();
   for (const row of rows) byIdentity.set(identityOf(row), row);
   const known = new Set<string>();
-  const changesets = changelog.changesets.map((changeset) => {
+  const changesets = inRunOrder(changelog.changesets).map((changeset) => {
     const key = identity(changeset);
     known.add(key);
     const row = byIdentity.get(key);
-    const checksum = changesetChecksum(changeset);
+    let checksum = checksums?.get(changeset);
+    if (checksum === undefined) {
+      checksum = changesetChecksum(changeset);
+      checksums?.set(changeset, checksum);
+    }
     return { changeset, row, checksum, selected: shouldRun(changeset, filter), state: stateOf(changeset, row, checksum) };
   });
   return { changesets, unknownRows: rows.filter((r) => !known.has(identityOf(r))), rows };
+}
+
+/**
+ * The changesets in the order Liquibase runs them: DatabaseChangeLog.addChangeSet puts a `runOrder: first`
+ * changeset after the firsts before it and a `last` one at the end, every other before the lasts, at each
+ * include level alike, which comes to: the firsts, the others, the lasts, each in changelog order.
+ */
+export function inRunOrder(changesets: Changeset[]): Changeset[] {
+  const order = (c: Changeset) => c.attributes.runOrder?.toLowerCase();
+  if (!changesets.some((c) => order(c) !== undefined)) return changesets;
+  return [...changesets.filter((c) => order(c) === 'first'), ...changesets.filter((c) => order(c) !== 'first' && order(c) !== 'last'), ...changesets.filter((c) => order(c) === 'last')];
 }
 
 function stateOf(changeset: Changeset, row: AppliedRow | undefined, checksum: string): ChangesetState {

@@ -152,12 +152,28 @@ export class TrackingTables {
    * when the changeset has a tagDatabase. DESCRIPTION and LIQUIBASE keep the values of the first run.
    */
   async markReran(row: NewRow, orderExecuted: number): Promise<void> {
+    const { sql, params } = this.markReranSql(row, orderExecuted);
+    await this.driver.query(sql, params);
+  }
+
+  markReranSql(row: NewRow, orderExecuted: number): { sql: string; params: unknown[] } {
     const params: unknown[] = [orderExecuted, row.md5sum, row.exectype, row.deploymentId, row.comments, row.contexts, row.labels, row.id, row.author, row.filename];
     const tag = row.tag !== undefined ? `, TAG = $${params.push(row.tag)}` : '';
-    await this.driver.query(
-      `UPDATE ${this.changelogTable} SET DATEEXECUTED = NOW(), ORDEREXECUTED = $1, MD5SUM = $2, EXECTYPE = $3, DEPLOYMENT_ID = $4, COMMENTS = $5, CONTEXTS = $6, LABELS = $7${tag} WHERE ID = $8 AND AUTHOR = $9 AND FILENAME = $10`,
+    return {
+      sql: `UPDATE ${this.changelogTable} SET DATEEXECUTED = NOW(), ORDEREXECUTED = $1, MD5SUM = $2, EXECTYPE = $3, DEPLOYMENT_ID = $4, COMMENTS = $5, CONTEXTS = $6, LABELS = $7${tag} WHERE ID = $8 AND AUTHOR = $9 AND FILENAME = $10`,
       params,
-    );
+    };
+  }
+
+  /**
+   * The row's INSERT (or, rerun, its UPDATE) with the values written in, to travel in the same round trip as the
+   * changeset's statements. The values are the same as the parameters would send: strings are written as E''
+   * literals when they hold a backslash, which reads the same whatever standard_conforming_strings says.
+   */
+  recordSqlInline(row: NewRow, orderExecuted: number, rerun: boolean): string {
+    const { sql, params } = rerun ? this.markReranSql(row, orderExecuted) : this.insertSql(row, orderExecuted);
+    // (not a `$` inside a name: a schema may be called a$1)
+    return sql.replace(/(?<![\w$])\$(\d+)/g, (_, n) => exactLiteral(params[Number(n) - 1]));
   }
 
   async delete(row: { id: string; author: string; filename: string }): Promise<void> {
@@ -209,6 +225,11 @@ export function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') return String(value);
   return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+function exactLiteral(value: unknown): string {
+  if (typeof value === 'string' && value.includes('\\')) return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  return literal(value);
 }
 
 function quoteSchemaIfNeeded(schema: string): string {

@@ -138,6 +138,17 @@ class PgSession implements Driver {
     }
   }
 
+  async executeTransaction(statements: string[]): Promise<void> {
+    this.check();
+    // a line break before each `;`: a statement may end in a `--` comment that would swallow it
+    const text = statements.join('\n;\n');
+    try {
+      await this.client.query(text);
+    } catch (e) {
+      throw this.translate(e);
+    }
+  }
+
   async openSession(): Promise<Driver | undefined> {
     this.check();
     return openPg(this.target, this.options);
