@@ -1,6 +1,11 @@
 import * as path from 'node:path';
-import { ExtensionContext, languages, TextDocument, workspace } from 'vscode';
+import { ExtensionContext, languages, TextDocument, window, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { StatusChanged } from '../../server/src/environments/protocol';
+import { registerCommands } from './commands';
+import { Environments } from './environments';
+import { SqlPreviews } from './preview';
+import { ChangesetsTree } from './tree';
 
 let client: LanguageClient | undefined;
 
@@ -13,7 +18,12 @@ function useFormattedSqlGrammar(document: TextDocument): void {
   if (FORMATTED_SQL_HEADER.test(document.lineAt(0).text)) void languages.setTextDocumentLanguage(document, 'liquibase-sql');
 }
 
-export async function activate(context: ExtensionContext): Promise<void> {
+/** What tests may reach: the running language client. */
+export interface PgChangesetsApi {
+  client: LanguageClient;
+}
+
+export async function activate(context: ExtensionContext): Promise<PgChangesetsApi> {
   workspace.textDocuments.forEach(useFormattedSqlGrammar);
   context.subscriptions.push(workspace.onDidOpenTextDocument(useFormattedSqlGrammar));
 
@@ -23,6 +33,9 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const settings = workspace.getConfiguration('pgChangesets');
+  // one channel for the server's log and the commands' (what ran, never a password)
+  const output = window.createOutputChannel('pg-changesets', { log: true });
+  context.subscriptions.push(output);
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
@@ -35,9 +48,25 @@ export async function activate(context: ExtensionContext): Promise<void> {
       fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml,json,sql}'),
     },
     initializationOptions: { searchPath: settings.get('searchPath'), properties: settings.get('properties') },
+    outputChannel: output,
   };
   client = new LanguageClient('pgChangesets', 'pg-changesets', serverOptions, clientOptions);
   await client.start();
+
+  const environments = new Environments(context, client);
+  environments.sendSettings();
+  const tree = new ChangesetsTree(client, environments);
+  const previews = new SqlPreviews();
+  context.subscriptions.push(
+    previews.register(),
+    window.registerTreeDataProvider('pgChangesets.environments', tree),
+    environments.onDidChange(() => tree.refresh()),
+    client.onNotification(StatusChanged, () => tree.refresh()),
+    // a saved edit can make an applied changeset drifted: the server answers from the rows it already read
+    workspace.onDidSaveTextDocument(() => tree.refresh()),
+  );
+  registerCommands(context, { client, environments, tree, previews, output });
+  return { client };
 }
 
 export async function deactivate(): Promise<void> {

@@ -6,7 +6,7 @@ import type { Project } from '../changelog/project';
 import { identity } from '../engine/plan';
 import { Environments, oneLine } from './environments';
 import {
-  ChangesetState, EnvironmentStatus, ListEnvironments, PasswordParams, PasswordRequest, PreviewParams, PreviewRequest, RunParams, RunRequest,
+  ChangelogsRequest, ChangesetState, EnvironmentStatus, ListEnvironments, PasswordParams, PasswordRequest, PreviewParams, PreviewRequest, RunParams, RunRequest,
   SetEnvironments, SetEnvironmentsParams, StatusChanged, StatusParams, StatusRequest,
 } from './protocol';
 
@@ -14,6 +14,8 @@ export interface EnvironmentServer {
   folders(): string[];
   /** the project, analysed up to the last edit */
   project(): Promise<Project>;
+  /** an environment's rows were read again (the server may re-lint with Environments.records()) */
+  changed?(environment: string): void;
 }
 
 const MARKS: Record<ChangesetState, string> = { applied: '✓', pending: '○', drifted: '≠', failed: '✗', 'in-database-only': '✓' };
@@ -30,6 +32,7 @@ export function listenForEnvironmentRequests(connection: Connection, server: Env
     },
     log: (message) => connection.console.log(message),
     changed: (environment) => {
+      server.changed?.(environment);
       void connection.sendNotification(StatusChanged, { environment });
       connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     },
@@ -42,6 +45,8 @@ export function listenForEnvironmentRequests(connection: Connection, server: Env
   });
 
   connection.onRequest(ListEnvironments, () => environments.list());
+
+  connection.onRequest(ChangelogsRequest, async () => (await server.project()).allTrees().map((tree) => tree.root));
 
   connection.onRequest(StatusRequest, async (params: StatusParams): Promise<EnvironmentStatus> => {
     try {

@@ -12,6 +12,7 @@ import { LockTimeoutError, releaseLocks } from '../engine/lock';
 import { identity, makePlan } from '../engine/plan';
 import { AppliedRow, identityOf, TrackingTables } from '../engine/tracking';
 import { verifyRollbacks } from '../engine/verify';
+import type { EnvironmentRecord } from '../rules/rule';
 import type {
   ChangesetRef, ChangesetStatus, EnvironmentInfo, EnvironmentSetting, EnvironmentStatus, Preview, PreviewParams, RunOutcome, RunParams,
 } from './protocol';
@@ -165,6 +166,24 @@ export class Environments {
     this.host.changed(environment);
   }
 
+  /** the rows of every environment read so far, for the rules about what environments already ran */
+  records(): EnvironmentRecord[] {
+    return [...this.rows].map(([name, read]) => ({
+      name,
+      readAt: new Date(read.readAt),
+      applied: read.rows.map((row) => ({
+        id: row.id,
+        author: row.author,
+        filename: row.filename,
+        md5sum: row.md5sum,
+        // DATEEXECUTED is the writing session's wall-clock time without a zone: read as this machine's
+        dateExecuted: new Date(String(row.dateexecuted).replace(' ', 'T')),
+        orderExecuted: Number(row.orderexecuted),
+        execType: row.exectype,
+      })),
+    }));
+  }
+
   /** the status as last read, or undefined when the environment was never read */
   known(environment: string, trees: Changelog[]): EnvironmentStatus | undefined {
     return this.rows.has(environment) || this.readErrors.has(environment) ? this.statusFrom(environment, trees) : undefined;
@@ -254,7 +273,7 @@ export class Environments {
         }
         return { sql: parts.join('\n'), changesets };
       }));
-      if (sql.changesets.length === 0) return { ok: false, sql: '', title, changesets: [], error: nothingMessage(params) };
+      if (sql.changesets.length === 0) return { ok: false, sql: '', title, changesets: [], error: nothingMessage(params), nothing: true };
       return { ok: true, sql: sql.sql, title, changesets: sql.changesets };
     } catch (error) {
       return { ok: false, sql: '', title, changesets: [], error: oneLine(error) };

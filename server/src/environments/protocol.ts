@@ -46,6 +46,9 @@ export interface EnvironmentInfo {
   error?: string;
 }
 
+/** client → server request: the root changelogs of the workspace (absolute paths); empty when there is none */
+export const ChangelogsRequest = 'pgChangesets/changelogs';
+
 /** server → client request: the password of an environment (the client keeps it in SecretStorage), or null */
 export const PasswordRequest = 'pgChangesets/password';
 export interface PasswordParams {
@@ -150,6 +153,8 @@ export interface Preview {
   /** the changesets it would run or undo (identities), in order */
   changesets: string[];
   error?: string;
+  /** not ok only because there is nothing to do (already applied, up to date, nothing to roll back) */
+  nothing?: boolean;
 }
 
 /** client → server request with LSP work-done progress (`workDoneToken`) and cancellation ($/cancelRequest) */
