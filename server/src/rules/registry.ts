@@ -4,6 +4,7 @@ import { indexWithoutConcurrently } from './index-without-concurrently';
 import { concurrentlyInTransaction } from './concurrently-in-transaction';
 import { missingRollback } from './missing-rollback';
 import { rollbackDoesNotUndo } from './rollback-does-not-undo';
+import { constraintWithoutNotValid } from './constraint-without-not-valid';
 import type { Rule } from './rule';
 
 export const RULES: Rule[] = [
@@ -12,6 +13,7 @@ export const RULES: Rule[] = [
   concurrentlyInTransaction,
   missingRollback,
   rollbackDoesNotUndo,
+  constraintWithoutNotValid,
 ];
 
 export function ruleById(id: string): Rule | undefined {

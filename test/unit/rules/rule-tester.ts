@@ -133,7 +133,8 @@ function applyEdits(text: string, edits: { range: Range; newText: string }[]): s
     for (let l = 0; l < p.line; l++) offset = text.indexOf('\n', offset) + 1;
     return offset + p.character;
   };
-  const sorted = [...edits].sort((a, b) => offsetOf(b.range.start) - offsetOf(a.range.start));
+  // applied from the end; inserts at one position appear in the order of the array, as LSP's WorkspaceEdit says
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => offsetOf(b.e.range.start) - offsetOf(a.e.range.start) || b.i - a.i).map((x) => x.e);
   for (const e of sorted) text = text.slice(0, offsetOf(e.range.start)) + e.newText + text.slice(offsetOf(e.range.end));
   return text;
 }
