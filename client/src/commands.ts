@@ -255,7 +255,12 @@ export function registerCommands(context: ExtensionContext, services: Services):
     const args = argumentsOf(raw);
     const environment = await environmentOf(args, 'Set the password of which environment?');
     if (!environment) return undefined;
-    const password = args.password ?? (await window.showInputBox({ prompt: `Password for ${environment.description} (kept in VS Code's secret storage; empty removes it)`, password: true, ignoreFocusOut: true }));
+    const password = args.password ?? (await window.showInputBox({
+      title: `Password for ${environment.name}`,
+      prompt: `The password of ${environment.description}, kept in VS Code's secret storage (empty removes it)`,
+      password: true,
+      ignoreFocusOut: true,
+    }));
     if (password === undefined) return undefined;
     await environments.storePassword(environment.name, password);
     log(`password of ${environment.name} ${password === '' ? 'removed' : 'stored'} in secret storage`);

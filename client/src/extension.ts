@@ -28,9 +28,11 @@ export async function activate(context: ExtensionContext): Promise<PgChangesetsA
   context.subscriptions.push(workspace.onDidOpenTextDocument(useFormattedSqlGrammar));
 
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // the server runs in the workspace folder, so the files its messages name are relative to it
+  const cwd = workspace.workspaceFolders?.[0]?.uri.fsPath;
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.ipc, options: { cwd } },
+    debug: { module, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const settings = workspace.getConfiguration('pgChangesets');
   // one channel for the server's log and the commands' (what ran, never a password)

@@ -22,7 +22,7 @@ const ICONS: Record<ChangesetState, ThemeIcon> = {
 const STATE_TEXT: Record<ChangesetState, string> = {
   applied: 'applied',
   pending: 'pending',
-  drifted: 'edited since applied',
+  drifted: 'drifted: edited since applied',
   'in-database-only': 'in the database only',
   failed: 'failed',
 };
