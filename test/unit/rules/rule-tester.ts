@@ -81,7 +81,7 @@ export function lintCase(rule: Rule, c: ValidCase): { findings: Finding[]; expec
 
 function asFiles(code: string | Files): Files {
   if (typeof code !== 'string') return code;
-  return { [/^\s*--\s*liquibase\s+formatted\s+sql/i.test(code) ? 'changelog.sql' : 'changelog.yaml']: code };
+  return { [/^\s*--\s*liquibase\s+formatted\s+sql/i.test(code.replace(/[⟦⟧]/g, '')) ? 'changelog.sql' : 'changelog.yaml']: code };
 }
 
 function stripMarkers(files: Files): { texts: Files; marks: { file: string; range: Range }[] } {
