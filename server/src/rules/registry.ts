@@ -18,6 +18,7 @@ import { checksumDrift } from './checksum-drift';
 import { editedRunOnChange } from './edited-run-on-change';
 import { appliedChangesetMissing } from './applied-changeset-missing';
 import { uniqueConstraintBuildsIndex } from './unique-constraint-builds-index';
+import { addColumnRewritesTable } from './add-column-rewrites-table';
 import type { Rule } from './rule';
 
 export const RULES: Rule[] = [
@@ -40,6 +41,7 @@ export const RULES: Rule[] = [
   editedRunOnChange,
   appliedChangesetMissing,
   uniqueConstraintBuildsIndex,
+  addColumnRewritesTable,
 ];
 
 export function ruleById(id: string): Rule | undefined {

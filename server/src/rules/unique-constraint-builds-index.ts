@@ -1,0 +1,51 @@
+// ADD UNIQUE / ADD PRIMARY KEY builds the constraint's index inside ALTER TABLE, under the ACCESS EXCLUSIVE lock that
+// ALTER TABLE takes (https://www.postgresql.org/docs/current/sql-altertable.html): no reads and no writes until the
+// index is built. CREATE UNIQUE INDEX CONCURRENTLY builds it under SHARE UPDATE EXCLUSIVE, and ADD CONSTRAINT …
+// USING INDEX then only attaches it, a short lock.
+
+import type { Rule } from './rule';
+import { tableOf } from './table-locks';
+
+export const uniqueConstraintBuildsIndex: Rule = {
+  meta: {
+    id: 'unique-constraint-builds-index',
+    category: 'locking',
+    severity: 'warning',
+    title: 'A UNIQUE or PRIMARY KEY constraint added to an existing table builds its index under ACCESS EXCLUSIVE',
+    docs: {
+      why:
+        'ALTER TABLE … ADD UNIQUE / ADD PRIMARY KEY builds the constraint\'s index while holding an ACCESS EXCLUSIVE lock ' +
+        'on the table: no query reads or writes it until the whole index is built, which takes minutes on a big table.',
+      instead:
+        'Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE, in a changeset with ' +
+        'runInTransaction: false), then attach it: ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY ' +
+        'USING INDEX), which takes the lock only for a moment.',
+      bad: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
+      good:
+        '--changeset a:1 runInTransaction:false\nCREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\n\n' +
+        '--changeset a:2\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;',
+    },
+  },
+  statement(statement, context) {
+    if (statement.kind !== 'AlterTableStmt' || statement.body.objtype !== 'OBJECT_TABLE') return;
+    const table = tableOf(statement.body.relation);
+    if (!table || context.isNewTable(table.name, table.schema)) return;
+    for (const cmd of statement.body.cmds ?? []) {
+      const c = cmd.AlterTableCmd ?? {};
+      // ADD CONSTRAINT …, and a column added with UNIQUE / PRIMARY KEY (its index is built on every existing row too)
+      const constraints: any[] =
+        c.subtype === 'AT_AddConstraint' ? [c.def?.Constraint] : c.subtype === 'AT_AddColumn' ? (c.def?.ColumnDef?.constraints ?? []).map((x: any) => x.Constraint) : [];
+      for (const constraint of constraints) {
+        if (!constraint || (constraint.contype !== 'CONSTR_UNIQUE' && constraint.contype !== 'CONSTR_PRIMARY') || constraint.indexname) continue;
+        const kind = constraint.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE';
+        const name = constraint.conname ? ` ${constraint.conname}` : '';
+        context.report({
+          message:
+            `Adding ${kind} constraint${name} to ${table.table} builds its index under an ACCESS EXCLUSIVE lock, so no query reads or writes ${table.table} until it is built. ` +
+            `Build it first with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … ${kind} USING INDEX.`,
+          range: statement.range,
+        });
+      }
+    }
+  },
+};
