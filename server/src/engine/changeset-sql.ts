@@ -7,6 +7,7 @@ import type { Driver } from './driver';
 import { changeClassName, generateSql, StopChangeError } from './generate';
 import { PgDialect } from './generate-db';
 import { inverseOf } from './inverse';
+import { modifySqlVisitors, type SqlVisitor } from './serialise';
 import { loadDataStatements, needsTableTypes, readLoadData, tableColumnsQuery, type TableColumnTypes } from './load-data';
 
 /** One statement the engine sends, and where the user wrote it. */
@@ -128,7 +129,59 @@ export function sqlStatements(sql: SqlText, context: SqlContext): PlannedStateme
 }
 
 export function forwardStatements(changeset: Changeset, context: SqlContext): PlannedStatement[] {
-  return changeset.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
+  const statements = changeset.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
+  return visited(statements, visitorsOf(changeset, false));
+}
+
+/**
+ * The changeset's modifySql visitors that apply: those for PostgreSQL (DbmsChangeSetFilter drops the others; their
+ * contexts and labels are not looked at), and for a rollback only those with applyToRollback.
+ */
+function visitorsOf(changeset: Changeset, rollback: boolean): SqlVisitor[] {
+  if (changeset.kind !== 'yaml') return [];
+  return modifySqlVisitors(changeset).filter((v) => (!v.dbms || dbmsIncludesPostgres(v.dbms)) && (!rollback || v.applyToRollback));
+}
+
+function visit(sql: string, visitor: SqlVisitor): string {
+  const value = visitor.fields.get('value') ?? 'null';
+  const replace = visitor.fields.get('replace');
+  const replacement = visitor.fields.get('with') ?? 'null';
+  switch (visitor.name) {
+    case 'append':
+      return sql + value;
+    case 'prepend':
+      return value + sql;
+    case 'replace':
+      // String.replace: every literal occurrence
+      return replace == null || replace === '' ? sql : sql.split(replace).join(replacement);
+    case 'regExpReplace':
+      // String.replaceAll: a Java regex; `$n` in the replacement is a group, as in JavaScript
+      return replace == null ? sql : sql.replace(new RegExp(replace, 'g'), replacement);
+    default:
+      return sql;
+  }
+}
+
+/**
+ * Each statement with the visitors applied in order, as Liquibase's executor applies them to every SQL text it
+ * sends. A text of several statements is sent in parts here: prepend changes the first, append the last, and the
+ * replacements each part.
+ */
+function visited(statements: PlannedStatement[], visitors: SqlVisitor[]): PlannedStatement[] {
+  if (visitors.length === 0) return statements;
+  return statements.map((statement) => {
+    const atRunTime = statement.atRunTime;
+    if (atRunTime) return { ...statement, atRunTime: async (database: Pick<Driver, 'query'>) => visited(await atRunTime(database), visitors) };
+    const out: PlannedStatement = { ...statement, sql: visitors.reduce(visit, statement.sql) };
+    if (statement.parts) {
+      const last = statement.parts.length - 1;
+      out.parts = statement.parts.map((part, i) => ({
+        ...part,
+        sql: visitors.reduce((sql, v) => ((v.name === 'prepend' && i !== 0) || (v.name === 'append' && i !== last) ? sql : visit(sql, v)), part.sql),
+      }));
+    }
+    return out;
+  });
 }
 
 export class NoRollbackError extends Error {}
@@ -144,13 +197,18 @@ export function rollbackStatements(changeset: Changeset, changelog: Changelog, c
     case 'not-required':
       return [];
     case 'changes':
-      return rollback.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
+      return visited(
+        rollback.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset)),
+        visitorsOf(changeset, true),
+      );
     case 'reference': {
       const target = changelog.changesets.find(
         (c) => c.id === rollback.id && c.author === rollback.author && (!rollback.path || c.logicalPath === rollback.path),
       );
       if (!target) throw new NoRollbackError(`Changeset ${changeset.logicalPath}::${changeset.id}::${changeset.author} rolls back with changeset ${rollback.id} by ${rollback.author}, which the changelog does not have.`);
-      return forwardStatements(target, context);
+      // the other changeset's changes, with this changeset's rollback visitors
+      const changes = target.changes.flatMap((change) => withFile(changeStatements(change, context, target.attributes.objectQuotingStrategy, target.file), target));
+      return visited(changes, visitorsOf(changeset, true));
     }
     case 'none': {
       const statements: PlannedStatement[] = [];
@@ -162,7 +220,7 @@ export function rollbackStatements(changeset: Changeset, changelog: Changelog, c
         }
         for (const undo of inverse) statements.push(...withFile(changeStatements({ ...undo, range: change.range, typeRange: change.typeRange }, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
       }
-      return statements;
+      return visited(statements, visitorsOf(changeset, true));
     }
   }
 }

@@ -479,6 +479,33 @@ const SQL_VISITOR_FIELDS: Record<string, string[]> = {
  * + `]`. Read from the YAML source of the changeset (the model does not keep modifySql); none for formatted SQL.
  */
 export function sqlVisitorTexts(changeset: { file: string; headerRange: Range }, options: SerialiseOptions = {}): string[] {
+  const version = options.version ?? 9;
+  return modifySqlVisitors(changeset, options).map((visitor) => {
+    const fields = new Map<string, JValue | undefined>();
+    fields.set('applyToRollback', String(visitor.applyToRollback));
+    if (version <= 8) {
+      if (visitor.dbms !== undefined) fields.set('applicableDbms', visitor.dbms.split(',').map((d) => javaTrim(d)));
+      if (visitor.context !== undefined) fields.set('contextFilter', visitor.context);
+      if (visitor.labels !== undefined) fields.set('labels', visitor.labels);
+    }
+    for (const [field, value] of visitor.fields) fields.set(field, value);
+    return `${visitor.name}:${writeObject(new JObject(fields), 1)}`;
+  });
+}
+
+/** One `modifySql` visitor (append, prepend, replace, regExpReplace) with the settings of its block. */
+export interface SqlVisitor {
+  name: string;
+  /** its own fields as written: value, or replace and with */
+  fields: Map<string, string>;
+  applyToRollback: boolean;
+  dbms?: string;
+  context?: string;
+  labels?: string;
+}
+
+/** The changeset's `modifySql` visitors in order, read from the YAML source of the changeset. */
+export function modifySqlVisitors(changeset: { file: string; headerRange: Range }, options: SerialiseOptions = {}): SqlVisitor[] {
   // most files have no modifySql at all: decide that from the text, without parsing it (once per file text)
   const text = options.readFile ? options.readFile(changeset.file) : cachedDiskRead(changeset.file);
   if (text === undefined || !mentionsModifySql(text)) return [];
@@ -501,8 +528,7 @@ export function sqlVisitorTexts(changeset: { file: string; headerRange: Range },
   if (!modify) return [];
   // a list of mappings is one block whose children are all their keys (ParsedNode)
   const blocks = [modify];
-  const version = options.version ?? 9;
-  const out: string[] = [];
+  const out: SqlVisitor[] = [];
   for (const block of blocks) {
     const children = orderedChildren(block);
     const setting = (name: string) => {
@@ -516,19 +542,13 @@ export function sqlVisitorTexts(changeset: { file: string; headerRange: Range },
     for (const [name, node] of children) {
       const own = SQL_VISITOR_FIELDS[name];
       if (!own) continue;
-      const fields = new Map<string, JValue | undefined>();
-      fields.set('applyToRollback', String(applyToRollback));
-      if (version <= 8) {
-        if (dbms !== undefined) fields.set('applicableDbms', dbms.split(',').map((d) => javaTrim(d)));
-        if (context !== undefined) fields.set('contextFilter', context);
-        if (labels !== undefined) fields.set('labels', labels);
-      }
+      const fields = new Map<string, string>();
       const values = flattenOneKeyMaps(node);
       for (const field of own) {
         const value = values?.get(field);
         if (value && value.kind === 'scalar' && value.value != null) fields.set(field, String(value.value));
       }
-      out.push(`${name}:${writeObject(new JObject(fields), 1)}`);
+      out.push({ name, fields, applyToRollback, dbms, context, labels });
     }
   }
   return out;

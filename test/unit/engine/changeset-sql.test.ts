@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadChangelog } from '../../../server/src/changelog/load';
+import { changesetSqlContext, forwardStatements, rollbackStatements } from '../../../server/src/engine/changeset-sql';
+import { inRunOrder } from '../../../server/src/engine/plan';
+import { initSqlParser } from '../../../server/src/sql/statements';
+
+const dir = mkdtempSync(join(tmpdir(), 'pgcs-changeset-sql-'));
+let n = 0;
+
+/** a changelog of the given changesets, written to disk (modifySql is read from the file) */
+function changelogOf(changesets: string) {
+  const file = join(dir, `changelog-${n++}.yaml`);
+  writeFileSync(file, `databaseChangeLog:\n${changesets}`);
+  return loadChangelog(file);
+}
+
+beforeAll(async () => {
+  await initSqlParser();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('modifySql visitors change the SQL Liquibase sends', () => {
+  const cases: { name: string; modifySql: string; sql: string; rollback?: string }[] = [
+    { name: 'append adds to the end', modifySql: '- append: {value: " WITH (fillfactor = 70)"}', sql: 'CREATE TABLE public.t (id INTEGER) WITH (fillfactor = 70)' },
+    { name: 'prepend adds to the start', modifySql: '- prepend: {value: "/* p */ "}', sql: '/* p */ CREATE TABLE public.t (id INTEGER)' },
+    { name: 'replace replaces every literal occurrence', modifySql: '- replace: {replace: "t (", with: "u ("}', sql: 'CREATE TABLE public.u (id INTEGER)' },
+    { name: 'regExpReplace takes a regex and $n groups', modifySql: '- regExpReplace: {replace: "(\\\\w+) INTEGER", with: "$1 BIGINT"}', sql: 'CREATE TABLE public.t (id BIGINT)' },
+    { name: 'visitors for another dbms do not apply', modifySql: '- dbms: oracle\n        - append: {value: " X"}', sql: 'CREATE TABLE public.t (id INTEGER)' },
+    { name: 'visitors with a context apply whatever the contexts (Liquibase 4.28 does not look at them)', modifySql: '- context: nowhere\n        - append: {value: " WITH (fillfactor = 70)"}', sql: 'CREATE TABLE public.t (id INTEGER) WITH (fillfactor = 70)' },
+    { name: 'only applyToRollback visitors change the rollback', modifySql: '- append: {value: " CASCADE"}', sql: 'CREATE TABLE public.t (id INTEGER) CASCADE', rollback: 'DROP TABLE public.t' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const changelog = changelogOf(`  - changeSet:
+      id: 1
+      author: t
+      changes:
+        - createTable: {tableName: t, columns: [{column: {name: id, type: int}}]}
+      modifySql:
+        ${c.modifySql}
+`);
+      const context = { ...changesetSqlContext(changelog, 'public') };
+      const [changeset] = changelog.changesets;
+      expect(forwardStatements(changeset, context).map((s) => s.sql)).toEqual([c.sql]);
+      if (c.rollback) expect(rollbackStatements(changeset, changelog, context).map((s) => s.sql)).toEqual([c.rollback]);
+    });
+  }
+});
+
+describe("runOrder 'first' and 'last' move changesets as Liquibase's addChangeSet does", () => {
+  const cases: { name: string; orders: (string | undefined)[]; ids: string[] }[] = [
+    { name: 'first goes before the others, last after them', orders: ['last', undefined, 'first'], ids: ['3', '2', '1'] },
+    { name: 'several firsts and lasts keep their order among themselves', orders: ['first', 'last', undefined, 'first', 'last'], ids: ['1', '4', '3', '2', '5'] },
+    { name: 'without runOrder the order is the changelog order', orders: [undefined, undefined], ids: ['1', '2'] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const changelog = changelogOf(
+        c.orders
+          .map((order, i) => `  - changeSet:\n      id: ${i + 1}\n      author: t\n${order ? `      runOrder: ${order}\n` : ''}      changes:\n        - sql: {sql: select 1}\n`)
+          .join(''),
+      );
+      expect(inRunOrder(changelog.changesets).map((c) => c.id)).toEqual(c.ids);
+    });
+  }
+});
