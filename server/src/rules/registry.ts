@@ -19,6 +19,8 @@ import { editedRunOnChange } from './edited-run-on-change';
 import { appliedChangesetMissing } from './applied-changeset-missing';
 import { uniqueConstraintBuildsIndex } from './unique-constraint-builds-index';
 import { addColumnRewritesTable } from './add-column-rewrites-table';
+import { tableRewrite } from './table-rewrite';
+import { missingLockTimeout } from './missing-lock-timeout';
 import type { Rule } from './rule';
 
 export const RULES: Rule[] = [
@@ -42,6 +44,8 @@ export const RULES: Rule[] = [
   appliedChangesetMissing,
   uniqueConstraintBuildsIndex,
   addColumnRewritesTable,
+  tableRewrite,
+  missingLockTimeout,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -60,8 +60,12 @@ export function strongLocksOf(statement: ChangesetStatement, schema: Schema): Ta
     case 'AlterTableStmt': {
       if (body.objtype !== 'OBJECT_TABLE') return [];
       let mode: LockMode | undefined;
+      // a foreign key also takes SHARE ROW EXCLUSIVE on the table it references
+      const referenced: TableLock[] = [];
       for (const cmd of body.cmds ?? []) {
         const c = cmd.AlterTableCmd ?? {};
+        if (c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_FOREIGN') referenced.push(...lock(c.def.Constraint.pktable, 'SHARE ROW EXCLUSIVE'));
+        if (c.subtype === 'AT_DetachPartition' && c.def?.PartitionCmd?.concurrent) continue;
         const own: LockMode | undefined = WEAK_ALTER_TABLE.has(c.subtype)
           ? undefined
           : SHARE_ROW_EXCLUSIVE_ALTER_TABLE.has(c.subtype) || (c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.contype === 'CONSTR_FOREIGN')
@@ -69,7 +73,7 @@ export function strongLocksOf(statement: ChangesetStatement, schema: Schema): Ta
             : 'ACCESS EXCLUSIVE';
         if (own && (!mode || STRENGTH[own] > STRENGTH[mode])) mode = own;
       }
-      return mode ? lock(body.relation, mode) : [];
+      return [...(mode ? lock(body.relation, mode) : []), ...referenced];
     }
     case 'RenameStmt':
       return body.relation && ['OBJECT_TABLE', 'OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT'].includes(body.renameType) ? lock(body.relation, 'ACCESS EXCLUSIVE') : [];
