@@ -40,16 +40,9 @@ export interface RuleReport {
   fixes?: Fix[];
 }
 
-/** One row of DATABASECHANGELOG as an environment recorded it (drift rules compare against these). */
-export interface AppliedChangeset {
-  id: string;
-  author: string;
-  filename: string;
-  md5sum: string | null;
-  dateExecuted: Date;
-  orderExecuted: number;
-  execType: string;
-}
+/** One row of DATABASECHANGELOG as an environment recorded it (drift rules compare against these; engine/applied-rows.ts reads them). */
+export type { AppliedChangeset } from '../engine/applied-rows';
+import type { AppliedChangeset } from '../engine/applied-rows';
 
 /** What the engine read from one environment's DATABASECHANGELOG (read by the server or CLI, never by a rule). */
 export interface EnvironmentRecord {
