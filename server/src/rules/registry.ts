@@ -21,6 +21,7 @@ import { uniqueConstraintBuildsIndex } from './unique-constraint-builds-index';
 import { addColumnRewritesTable } from './add-column-rewrites-table';
 import { tableRewrite } from './table-rewrite';
 import { missingLockTimeout } from './missing-lock-timeout';
+import { ddlWithUnboundedDml } from './ddl-with-unbounded-dml';
 import type { Rule } from './rule';
 
 export const RULES: Rule[] = [
@@ -46,6 +47,7 @@ export const RULES: Rule[] = [
   addColumnRewritesTable,
   tableRewrite,
   missingLockTimeout,
+  ddlWithUnboundedDml,
 ];
 
 export function ruleById(id: string): Rule | undefined {
