@@ -7,6 +7,9 @@ import type { Driver } from './driver';
 import { changeClassName, generateSql, StopChangeError } from './generate';
 import { PgDialect } from './generate-db';
 import { inverseOf } from './inverse';
+import { commandString, runShellCommand, shellCommandOf } from './execute-command';
+import { asRaw, Params } from './generate-columns';
+import { isPrepared, preparedStatement } from './prepared-statements';
 import { modifySqlVisitors, type SqlVisitor } from './serialise';
 import { loadDataStatements, needsTableTypes, readLoadData, tableColumnsQuery, type TableColumnTypes } from './load-data';
 
@@ -29,7 +32,7 @@ export interface PlannedStatement {
    * table, stop ends the update there): the engine calls it at that moment, in the changeset's transaction, and
    * runs what it returns; `sql` only describes it.
    */
-  atRunTime?: (database: Pick<Driver, 'query'>) => Promise<PlannedStatement[]>;
+  atRunTime?: (database: Pick<Driver, 'query'>, preview?: boolean) => Promise<PlannedStatement[]>;
 }
 
 export interface SqlContext {
@@ -69,7 +72,10 @@ export function changeStatements(change: Change, context: SqlContext, objectQuot
   return generateSql(change, { defaultSchema: context.defaultSchema, objectQuotingStrategy: objectQuotingStrategy as never }).map((sql) => ({ sql, file: fileOf(change, context), range: change.typeRange }));
 }
 
-/** the changes whose statements Liquibase makes while the changeset runs (generateStatementsVolatile) */
+/**
+ * The changes whose statements Liquibase makes while the changeset runs (generateStatementsVolatile), or sends as
+ * prepared statements: what generateSql alone cannot give.
+ */
 function runtimeStatements(change: Change, context: SqlContext, objectQuotingStrategy: string | undefined, changelogFile: string): PlannedStatement[] | undefined {
   const at = { file: changelogFile, range: change.typeRange };
   const dialect = () => new PgDialect({ defaultSchema: context.defaultSchema, objectQuotingStrategy });
@@ -99,6 +105,36 @@ function runtimeStatements(change: Change, context: SqlContext, objectQuotingStr
       };
       return [{ ...at, sql: `-- stop: ${message}`, atRunTime }];
     }
+    case 'dropAllForeignKeyConstraints': {
+      const p = new Params(asRaw(change.raw));
+      const atRunTime = async (database: Pick<Driver, 'query'>): Promise<PlannedStatement[]> => {
+        // a snapshot of the table's outgoing foreign keys, each dropped as dropForeignKeyConstraint drops it
+        const db = dialect();
+        const schema = db.correctObjectName(p.str('baseTableSchemaName') ?? db.defaultSchema, 'schema');
+        const { rows } = await database.query<{ name: string }>(
+          `SELECT con.conname AS name FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE con.contype = 'f' AND c.relname = $1 AND n.nspname = coalesce($2, current_schema()) ORDER BY con.conname`,
+          [db.correctObjectName(p.str('baseTableName'), 'table'), schema],
+        );
+        const table = db.qualified(p.str('baseTableSchemaName'), p.str('baseTableName'));
+        return rows.map((r) => ({ ...at, sql: `ALTER TABLE ${table} DROP CONSTRAINT ${db.escape(r.name, 'constraint')}` }));
+      };
+      return [{ ...at, sql: `-- dropAllForeignKeyConstraints: the foreign keys of ${p.str('baseTableName')}`, atRunTime }];
+    }
+    case 'executeCommand': {
+      const command = shellCommandOf(change);
+      const atRunTime = async (_database: Pick<Driver, 'query'>, preview?: boolean): Promise<PlannedStatement[]> => {
+        // update-sql writes the command as a comment and runs nothing (LoggingExecutor)
+        if (preview) return [{ ...at, sql: `-- ${commandString(command)}` }];
+        await runShellCommand(command);
+        return [];
+      };
+      return [{ ...at, sql: `-- ${commandString(command)}`, atRunTime }];
+    }
+    case 'insert':
+    case 'update':
+      // a LOB from a file: read now, bound as a parameter
+      return isPrepared(change) ? [{ ...at, ...preparedStatement(change, dialect(), changelogFile) }] : undefined;
     default:
       return undefined;
   }
@@ -171,7 +207,7 @@ function visited(statements: PlannedStatement[], visitors: SqlVisitor[]): Planne
   if (visitors.length === 0) return statements;
   return statements.map((statement) => {
     const atRunTime = statement.atRunTime;
-    if (atRunTime) return { ...statement, atRunTime: async (database: Pick<Driver, 'query'>) => visited(await atRunTime(database), visitors) };
+    if (atRunTime) return { ...statement, atRunTime: async (database: Pick<Driver, 'query'>, preview?: boolean) => visited(await atRunTime(database, preview), visitors) };
     const out: PlannedStatement = { ...statement, sql: visitors.reduce(visit, statement.sql) };
     if (statement.parts) {
       const last = statement.parts.length - 1;

@@ -463,7 +463,7 @@ export class Engine {
       if (!item.selected || !isOnly(item, options) || (item.state !== 'pending' && item.state !== 'rerun')) continue;
       out.push(`-- Changeset ${identity(item.changeset)}`);
       for (const s of forwardStatements(item.changeset, this.sqlContext)) {
-        for (const resolved of s.atRunTime ? await s.atRunTime(this.driver) : [s]) out.push(`${resolved.sql};`, '');
+        for (const resolved of s.atRunTime ? await s.atRunTime(this.driver, true) : [s]) out.push(`${resolved.sql};`, '');
       }
       out.push(`${tables.insertSqlLiteral(this.rowFor(item.changeset, item.checksum, item.state === 'rerun' ? 'RERAN' : 'EXECUTED'), ++order)};`, '');
       remaining--;

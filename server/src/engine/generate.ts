@@ -281,7 +281,7 @@ export function dataValueToSql(db: PgDialect, value: JValue, forUpdate: boolean)
 }
 
 /** SqlUtil.replacePredicatePlaceholders: `:name` takes the next column name, `?` and `:value` the next value */
-function replacePredicatePlaceholders(db: PgDialect, predicate: string, params: ColumnConfig[]): string {
+export function replacePredicatePlaceholders(db: PgDialect, predicate: string, params: ColumnConfig[]): string {
   const names = params.map((c) => c.name).filter((n): n is string => n != null);
   const values = params.map((c) => valueObject(c));
   let nameAt = 0;
@@ -1013,7 +1013,7 @@ function alterSequence({ p, db }: Input): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // data
 
-function needsPreparedStatement(column: ColumnConfig): boolean {
+export function needsPreparedStatement(column: ColumnConfig): boolean {
   const type = column.type?.toUpperCase();
   return column.valueBlobFile != null || column.valueClobFile != null || type === 'BLOB' || type === 'CLOB';
 }

@@ -67,3 +67,68 @@ describe("runOrder 'first' and 'last' move changesets as Liquibase's addChangeSe
     });
   }
 });
+
+describe('insert and update with a LOB file go as prepared statements, the file read next to the changelog', () => {
+  it('insert binds the file text for valueClobFile and the other values, with functions inline', () => {
+    writeFileSync(join(dir, 'note.txt'), 'two\nlines\n');
+    const changelog = changelogOf(`  - changeSet:
+      id: 1
+      author: t
+      changes:
+        - insert:
+            tableName: doc
+            columns:
+              - column: {name: id, valueNumeric: 1}
+              - column: {name: body, valueClobFile: note.txt}
+              - column: {name: at, valueComputed: now()}
+`);
+    const [statement] = forwardStatements(changelog.changesets[0], changesetSqlContext(changelog, 'public'));
+    expect({ sql: statement.sql, params: statement.params }).toEqual({ sql: 'INSERT INTO public.doc(id, body, at) VALUES($1, $2, now())', params: ['1', 'two\nlines\n'] });
+  });
+
+  it('update sets the columns by prepared statement and keeps its where clause', () => {
+    writeFileSync(join(dir, 'blob.bin'), Buffer.from([0, 1, 2]));
+    const changelog = changelogOf(`  - changeSet:
+      id: 1
+      author: t
+      changes:
+        - update:
+            tableName: doc
+            columns:
+              - column: {name: data, valueBlobFile: blob.bin}
+            where: id = 1
+`);
+    const [statement] = forwardStatements(changelog.changesets[0], changesetSqlContext(changelog, 'public'));
+    expect({ sql: statement.sql, params: statement.params }).toEqual({ sql: 'UPDATE public.doc SET data = $1 WHERE id = 1', params: [Buffer.from([0, 1, 2])] });
+  });
+
+  it('a missing LOB file stops the update before anything runs', () => {
+    const changelog = changelogOf(`  - changeSet:
+      id: 1
+      author: t
+      changes:
+        - insert: {tableName: doc, columns: [{column: {name: body, valueClobFile: nowhere.txt}}]}
+`);
+    expect(() => forwardStatements(changelog.changesets[0], changesetSqlContext(changelog, 'public'))).toThrowError(/CLOB resource not found: .*nowhere\.txt/);
+  });
+});
+
+describe('executeCommand runs its program when the changeset runs', () => {
+  const run = async (change: string) => {
+    const changelog = changelogOf(`  - changeSet:\n      id: 1\n      author: t\n      changes:\n        - executeCommand: ${change}\n`);
+    const [statement] = forwardStatements(changelog.changesets[0], changesetSqlContext(changelog, 'public'));
+    return statement.atRunTime!({ query: async () => ({ rows: [], rowCount: 0 }) } as never);
+  };
+  it('a program that exits 0 runs nothing in the database', async () => {
+    await expect(run('{executable: "true", timeout: 10s}')).resolves.toEqual([]);
+  });
+  it('a program that exits otherwise fails the changeset with its exit code', async () => {
+    await expect(run('{executable: sh, args: [{arg: {value: "-c"}}, {arg: {value: "exit 3"}}]}')).rejects.toThrowError('Error executing command: sh -c exit 3 returned a code of 3');
+  });
+  it('a program for another operating system is not run', async () => {
+    await expect(run('{executable: "false", os: "Windows 10, Mac OS X"}')).resolves.toEqual([]);
+  });
+  it('a timeout Liquibase cannot read fails before anything runs', async () => {
+    await expect(run('{executable: "true", timeout: 10 minutes}')).rejects.toThrowError('Invalid value specified for timeout: 10 minutes');
+  });
+});
