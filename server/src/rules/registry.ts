@@ -22,6 +22,7 @@ import { addColumnRewritesTable } from './add-column-rewrites-table';
 import { tableRewrite } from './table-rewrite';
 import { missingLockTimeout } from './missing-lock-timeout';
 import { ddlWithUnboundedDml } from './ddl-with-unbounded-dml';
+import { dollarBodySplit } from './dollar-body-split';
 import type { Rule } from './rule';
 
 export const RULES: Rule[] = [
@@ -48,6 +49,7 @@ export const RULES: Rule[] = [
   tableRewrite,
   missingLockTimeout,
   ddlWithUnboundedDml,
+  dollarBodySplit,
 ];
 
 export function ruleById(id: string): Rule | undefined {
