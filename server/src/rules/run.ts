@@ -3,9 +3,9 @@
 
 import { LineIndex } from '../changelog/line-index';
 import type { Changelog, Changeset, Finding, Range, Severity } from '../changelog/model';
-import { applyStatement } from '../schema/replay';
+import { applyStatement, statementsOf } from '../schema/replay';
 import { Schema, relationKey } from '../schema/schema';
-import { changesetStatements, type ChangesetStatement } from '../schema/statements';
+import type { ChangesetStatement } from '../schema/statements';
 import { grantedTableRoles } from './application-roles';
 import { RULES } from './registry';
 import { type ChangesetContext, DEFAULT_RULES_CONFIG, type EnvironmentRecord, type Rule, type RuleReport, type RulesConfig } from './rule';
@@ -20,17 +20,7 @@ export interface LintOptions {
   defaultSchema?: string;
 }
 
-/** Statements per changeset, kept while the changeset object lives: the loader reuses unchanged files' changesets. */
-const statementCache = new WeakMap<Changeset, ChangesetStatement[]>();
-
-export function statementsOf(changeset: Changeset, lines: (file: string) => LineIndex, defaultSchema?: string): ChangesetStatement[] {
-  let statements = statementCache.get(changeset);
-  if (!statements) {
-    statements = changesetStatements(changeset, { lines, defaultSchema });
-    statementCache.set(changeset, statements);
-  }
-  return statements;
-}
+export { statementsOf } from '../schema/replay';
 
 /** The safety findings of a changelog: one pass over its changesets in execution order. */
 export function lintChangelog(changelog: Changelog, options: LintOptions = {}): Finding[] {

@@ -11,10 +11,14 @@ export interface Column {
   /** the type as PostgreSQL prints it, e.g. `integer`, `character varying(20)`, `numeric(10,2)`, `text[]` */
   type: string;
   notNull: boolean;
-  /** the default expression's SQL, when there is one */
+  /** the default expression's SQL as written (`now()`), or PostgreSQL's for a serial column (`nextval('users_id_seq'::regclass)`) */
   default?: string;
-  /** generated always as (…) stored, or an identity column */
-  generated?: 'stored' | 'identity';
+  /** generated always as (…) stored (or virtual), or an identity column */
+  generated?: 'stored' | 'virtual' | 'identity';
+  /** an identity column's kind */
+  identity?: 'always' | 'by default';
+  /** the key of the sequence the column owns (serial, bigserial, identity) */
+  sequence?: string;
   origin: Origin;
 }
 
@@ -29,6 +33,8 @@ export interface Constraint {
   notValid: boolean;
   /** foreign key: the referenced table's key */
   references?: string;
+  /** foreign key: the referenced columns (the referenced table's primary key when not written and known) */
+  referencedColumns?: string[];
   origin: Origin;
 }
 
@@ -48,10 +54,15 @@ export interface Table {
 
 export interface Index {
   name: string;
-  /** the table's key */
+  /** the schema as written (an index lives in its table's schema) */
+  schema?: string;
+  /** the key of its table (or materialized view) */
   table: string;
   unique: boolean;
+  /** the indexed columns (expressions left out) */
   columns: string[];
+  /** the index a PRIMARY KEY, UNIQUE or EXCLUDE constraint of the same name owns */
+  constraint?: boolean;
   origin: Origin;
 }
 
@@ -60,6 +71,8 @@ export interface View {
   name: string;
   schema?: string;
   materialized: boolean;
+  /** the view's column names, when the query names them all (no `*` over a table of unknown columns) */
+  columns?: string[];
   origin: Origin;
 }
 
@@ -67,8 +80,10 @@ export interface Sequence {
   key: string;
   name: string;
   schema?: string;
-  /** `table.column` that owns it (serial, identity, OWNED BY) */
+  /** `tableKey.column` that owns it (serial, identity, OWNED BY) */
   ownedBy?: string;
+  /** the sequence of an identity column: inserting needs no privilege on it */
+  identity?: boolean;
   origin: Origin;
 }
 
@@ -78,7 +93,7 @@ export type Privilege = TablePrivilege | SequencePrivilege;
 
 /** ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT … ON TABLES|SEQUENCES TO grantee */
 export interface DefaultPrivilege {
-  /** the role whose future objects get the grant; undefined = the role running the changelog */
+  /** the role whose future objects get the grant; undefined = the role running the changelog (with no SET ROLE) */
   forRole?: string;
   /** undefined = every schema */
   schema?: string;
@@ -100,6 +115,12 @@ export class Schema {
   readonly memberships = new Map<string, Set<string>>();
   /** roles the changelog creates */
   readonly roles = new Map<string, Origin>();
+  /** relation key (table or materialized view) → the keys of its indexes */
+  readonly relationIndexes = new Map<string, Set<string>>();
+  /** keys of the tables a foreign key references (stale keys may stay): renames and drops scan the other tables only for these */
+  readonly referencedTables = new Set<string>();
+  /** the role set by `SET ROLE` (creates objects, matches `FOR ROLE` of default privileges); undefined = the changelog's own role */
+  currentRole?: string;
 
   table(name: string, schema?: string): Table | undefined {
     return this.tables.get(relationKey(name, schema));
@@ -114,6 +135,28 @@ export class Schema {
       this.tables.set(key, table);
     }
     return table;
+  }
+
+  /** the indexes of a table or materialized view (those of constraints included) */
+  indexesOf(relationKey: string): Index[] {
+    const out: Index[] = [];
+    for (const key of this.relationIndexes.get(relationKey) ?? []) {
+      const index = this.indexes.get(key);
+      if (index) out.push(index);
+    }
+    return out;
+  }
+
+  /** The table, view or sequence a name denotes (the same namespace in PostgreSQL), tables first. */
+  relation(name: string, schema?: string): { kind: 'table'; object: Table } | { kind: 'view'; object: View } | { kind: 'sequence'; object: Sequence } | undefined {
+    const key = relationKey(name, schema);
+    const table = this.tables.get(key);
+    if (table) return { kind: 'table', object: table };
+    const view = this.views.get(key);
+    if (view) return { kind: 'view', object: view };
+    const sequence = this.sequences.get(key);
+    if (sequence) return { kind: 'sequence', object: sequence };
+    return undefined;
   }
 
   /** the roles whose privileges `role` has: itself and every role it is a member of, transitively */
