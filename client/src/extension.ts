@@ -49,7 +49,14 @@ export async function activate(context: ExtensionContext): Promise<PgChangesetsA
       configurationSection: 'pgChangesets',
       fileEvents: workspace.createFileSystemWatcher('**/*.{yaml,yml,json,sql}'),
     },
-    initializationOptions: { searchPath: settings.get('searchPath'), properties: settings.get('properties') },
+    initializationOptions: {
+      searchPath: settings.get('searchPath'),
+      properties: settings.get('properties'),
+      rules: settings.get('rules'),
+      applicationRoles: settings.get('applicationRoles'),
+      postgresVersion: settings.get('postgresVersion'),
+      requireLockTimeout: settings.get('requireLockTimeout'),
+    },
     outputChannel: output,
   };
   client = new LanguageClient('pgChangesets', 'pg-changesets', serverOptions, clientOptions);

@@ -1,5 +1,5 @@
 import {
-  createConnection, Diagnostic, DiagnosticSeverity, DidChangeConfigurationNotification, ProposedFeatures,
+  CodeAction, CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, Hover, MarkupKind, TextEdit, DidChangeConfigurationNotification, ProposedFeatures,
   TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -12,6 +12,11 @@ import { changesetHover } from './language/hover';
 import { documentLinks } from './language/links';
 import { documentSymbols, workspaceSymbols } from './language/symbols';
 import { initSqlParser } from './sql/statements';
+import { CONFIG_FILE, mergeConfig, readConfigFile, type LoadedConfig } from './rules/config';
+import { ruleHoverMarkdown } from './rules/docs';
+import { RULES, ruleById } from './rules/registry';
+import type { EnvironmentRecord, RulesConfig } from './rules/rule';
+import { lintChangelog } from './rules/run';
 import { listenForEnvironmentRequests } from './environments/environment-requests';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -29,8 +34,10 @@ connection.onInitialize((params) => {
   if (!folders.length && params.rootUri) folders.push(URI.parse(params.rootUri).fsPath);
   const options = (params.initializationOptions ?? {}) as { searchPath?: string[]; properties?: Record<string, string> };
   project.configure({ folders, ...settingsToOptions(options, folders) });
+  rulesSettings = rulesSettingsOf(options);
   hasConfiguration = !!params.capabilities.workspace?.configuration;
   ready = initSqlParser().then(() => {
+    configureRules();
     rediscover();
     project.reload();
   });
@@ -41,6 +48,7 @@ connection.onInitialize((params) => {
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'pg-changesets', version: '0.1.0' },
@@ -60,6 +68,8 @@ connection.onDidChangeConfiguration(async (change) => {
   await ready;
   const folders = project['options'].folders as string[];
   project.configure(settingsToOptions(settings, folders));
+  rulesSettings = rulesSettingsOf(settings);
+  configureRules();
   rediscover();
   schedule();
 });
@@ -76,6 +86,7 @@ documents.onDidClose((e) => {
   schedule();
 });
 connection.onDidChangeWatchedFiles(() => {
+  configureRules();
   rediscover();
   schedule();
 });
@@ -128,6 +139,8 @@ async function current(): Promise<void> {
 
 function publishAll(): void {
   const byFile = project.findingsByFile();
+  for (const loaded of configFiles) if (loaded.file) byFile.set(loaded.file, [...(byFile.get(loaded.file) ?? []), ...loaded.findings]);
+  lastFindings = byFile;
   for (const [file, findings] of byFile) {
     const diagnostics = findings.map(toDiagnostic);
     const key = JSON.stringify(diagnostics);
@@ -145,7 +158,81 @@ function publishAll(): void {
 const severities = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 
 function toDiagnostic(f: Finding): Diagnostic {
-  return { range: f.range, severity: severities[f.severity], code: f.rule, source: 'pg-changesets', message: f.message };
+  const diagnostic: Diagnostic = { range: f.range, severity: severities[f.severity], code: f.rule, source: 'pg-changesets', message: f.message };
+  // each rule's page ships with the extension (docs/rules/<id>.md, generated from its meta)
+  if (ruleById(f.rule)) diagnostic.codeDescription = { href: URI.file(nodePath.join(__dirname, '..', 'docs', 'rules', `${f.rule}.md`)).toString() };
+  return diagnostic;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Safety rules: configuration from pgcs.config.json in the workspace folders, overridden by the VS Code settings
+
+let rulesSettings: Partial<RulesConfig> = {};
+let configFiles: LoadedConfig[] = [];
+let lastFindings = new Map<string, Finding[]>();
+/** what the environments' DATABASECHANGELOG tables say, for the drift rules (filled by the environment requests) */
+let environmentRecords: () => EnvironmentRecord[] = () => [];
+
+function rulesSettingsOf(settings: { rules?: Record<string, string>; applicationRoles?: string[]; postgresVersion?: number | null; requireLockTimeout?: boolean | null; [other: string]: unknown }): Partial<RulesConfig> {
+  const out: Partial<RulesConfig> = {};
+  if (settings.rules && typeof settings.rules === 'object') out.severities = settings.rules as RulesConfig['severities'];
+  if (Array.isArray(settings.applicationRoles)) out.applicationRoles = settings.applicationRoles.map((r) => String(r).toLowerCase());
+  if (typeof settings.postgresVersion === 'number') out.postgresVersion = settings.postgresVersion;
+  if (typeof settings.requireLockTimeout === 'boolean') out.requireLockTimeout = settings.requireLockTimeout;
+  return out;
+}
+
+function configureRules(): void {
+  const known = new Set(RULES.map((r) => r.meta.id));
+  const folders = project['options'].folders as string[];
+  configFiles = [];
+  for (const folder of folders) {
+    const file = nodePath.join(folder, CONFIG_FILE);
+    if (diskReader.readFile(file) === undefined) continue;
+    try {
+      configFiles.push(readConfigFile(file, known));
+    } catch (error) {
+      connection.console.error(`pg-changesets: cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  const config = mergeConfig(...configFiles.map((c) => c.config), rulesSettings);
+  project.setTreeAnalysis((tree) => lintChangelog(tree, { config, environments: environmentRecords() }));
+}
+
+connection.onCodeAction(async ({ textDocument, range, context }) => {
+  await current();
+  const path = pathOf(textDocument.uri);
+  if (!path) return [];
+  const actions: CodeAction[] = [];
+  for (const finding of lastFindings.get(path) ?? []) {
+    if (!finding.fixes?.length || !overlaps(finding.range, range)) continue;
+    const diagnostic = context.diagnostics.find((d) => d.code === finding.rule && sameRange(d.range, finding.range)) ?? toDiagnostic(finding);
+    for (const fix of finding.fixes) {
+      const changes: Record<string, TextEdit[]> = {};
+      for (const edit of fix.edits) (changes[URI.file(edit.file).toString()] ??= []).push({ range: edit.range, newText: edit.newText });
+      actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: { changes } });
+    }
+  }
+  return actions;
+});
+
+function overlaps(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
+  const before = (p: typeof a.start, q: typeof a.start) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+function sameRange(a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** A rule finding under the cursor: its rule's docs (why, and what to do instead). */
+function ruleHover(path: string, position: { line: number; character: number }): Hover | null {
+  for (const finding of lastFindings.get(path) ?? []) {
+    const rule = ruleById(finding.rule);
+    if (!rule || !overlaps(finding.range, { start: position, end: position })) continue;
+    return { contents: { kind: MarkupKind.Markdown, value: ruleHoverMarkdown(rule) }, range: finding.range };
+  }
+  return null;
 }
 
 connection.onDocumentSymbol(async ({ textDocument }) => {
@@ -174,7 +261,7 @@ connection.onDocumentLinks(async ({ textDocument }) => {
 connection.onHover(async ({ textDocument, position }) => {
   await current();
   const path = pathOf(textDocument.uri);
-  return path ? changesetHover(project.changesetsIn(path), position) : null;
+  return path ? ruleHover(path, position) ?? changesetHover(project.changesetsIn(path), position) : null;
 });
 
 function pathOf(uri: string): string | undefined {
@@ -191,10 +278,16 @@ function settingsToOptions(settings: { searchPath?: string[]; properties?: Recor
 }
 
 // environments: status, preview and runs of the engine for the client's commands, tree and CodeLens
-listenForEnvironmentRequests(connection, {
+const environments = listenForEnvironmentRequests(connection, {
   folders: () => project['options'].folders as string[],
   project: async () => (await current(), project),
+  // the drift rules compare the changelog with what each environment recorded: lint again with the new rows
+  changed: () => {
+    configureRules();
+    schedule();
+  },
 });
+environmentRecords = () => environments.records();
 
 documents.listen(connection);
 connection.listen();

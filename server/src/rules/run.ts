@@ -65,7 +65,7 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
       r.changeset(context);
     }
     if (options.only && !options.only(changeset)) continue;
-    findings.push(...suppress(changeset, statements, reported, lines, config));
+    findings.push(...suppress(changeset, statements, reported, lines, config, rules));
   }
 
   for (const r of rules) {
@@ -117,6 +117,7 @@ function suppress(
   reported: { report: RuleReport; rule: Rule }[],
   lines: (file: string) => LineIndex,
   config: RulesConfig,
+  ran: Rule[],
 ): Finding[] {
   const directives = changesetDirectives(changeset, statements, lines);
   const out: Finding[] = [];
@@ -134,6 +135,8 @@ function suppress(
     for (const id of d.ids) {
       if (d.used.has(id) || config.severities['unused-ignore'] === 'off') continue;
       const known = RULES.some((r) => r.meta.id === id);
+      // a rule that did not run (turned off, or not selected) cannot tell whether its ignore is needed
+      if (known && !ran.some((r) => r.meta.id === id)) continue;
       out.push({
         rule: 'unused-ignore',
         severity: (config.severities['unused-ignore'] as Severity | undefined) ?? 'warning',
@@ -157,7 +160,9 @@ function changesetDirectives(changeset: Changeset, statements: ChangesetStatemen
     .filter((s) => !s.generated && s.file === changeset.file)
     .map((s) => ({ from: index.offset(s.range.start), to: index.offset(s.range.end), statement: s }));
   for (const d of directivesIn(index.text, start, end)) {
-    out.push({ ...d, file: changeset.file, range: index.range(d.from, d.to), used: new Set(), statement: ownerOf(d.from, spans, index.text) });
+    // above the changeset's header it is about the changeset, whatever follows
+    const owner = d.from < index.offset(changeset.headerRange.start) ? undefined : ownerOf(d.from, spans, index.text);
+    out.push({ ...d, file: changeset.file, range: index.range(d.from, d.to), used: new Set(), statement: owner });
   }
   // sqlFile statements carry their comments in their own file
   for (const s of statements) {
