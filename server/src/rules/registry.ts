@@ -17,6 +17,7 @@ import { constraintWithoutNotValid } from './constraint-without-not-valid';
 import { checksumDrift } from './checksum-drift';
 import { editedRunOnChange } from './edited-run-on-change';
 import { appliedChangesetMissing } from './applied-changeset-missing';
+import { missingGrant } from './missing-grant';
 import { uniqueConstraintBuildsIndex } from './unique-constraint-builds-index';
 import { addColumnRewritesTable } from './add-column-rewrites-table';
 import { tableRewrite } from './table-rewrite';
@@ -44,6 +45,7 @@ export const RULES: Rule[] = [
   checksumDrift,
   editedRunOnChange,
   appliedChangesetMissing,
+  missingGrant,
   uniqueConstraintBuildsIndex,
   addColumnRewritesTable,
   tableRewrite,
