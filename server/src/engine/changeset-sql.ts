@@ -2,7 +2,7 @@ import { LineIndex } from '../changelog/line-index';
 import type { Change, Changelog, Changeset, Range, SqlText } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { sqlRange } from '../sql/analyse';
-import { executionText, parseSql } from '../sql/statements';
+import { executionText, type ParsedSql, parseSql } from '../sql/statements';
 import type { Driver } from './driver';
 import { changeClassName, generateSql, StopChangeError } from './generate';
 import { PgDialect } from './generate-db';
@@ -144,18 +144,50 @@ function fileOf(change: Change, context: SqlContext): string {
   return (change as Change & { file?: string }).file ?? change.sql?.file ?? '';
 }
 
+/** A SQL text as Liquibase executes it: every CR deleted (AbstractSQLChange.normalizeLineEndings), then parsed. */
+interface ExecutedText {
+  text: string;
+  parsed: ParsedSql;
+  /** the offset in the SqlText's own text of each offset in `text` */
+  origin: (offset: number) => number;
+}
+
+// the CR-free text of a SqlText that has CRs, parsed once per SqlText (the model's parse keeps the file's CRs, so
+// that findings and ranges stay on the file as written)
+const withoutCarriageReturns = new WeakMap<SqlText, ExecutedText>();
+
+function executedText(sql: SqlText): ExecutedText {
+  if (!sql.text.includes('\r')) {
+    const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
+    return { text: sql.text, parsed, origin: (offset) => offset };
+  }
+  let executed = withoutCarriageReturns.get(sql);
+  if (!executed) {
+    const kept: number[] = [];
+    for (let i = 0; i < sql.text.length; i++) if (sql.text.charCodeAt(i) !== 13) kept.push(i);
+    kept.push(sql.text.length);
+    const text = sql.text.replace(/\r/g, '');
+    executed = { text, parsed: parseSql(text, sql), origin: (offset) => kept[Math.max(0, Math.min(offset, kept.length - 1))] };
+    withoutCarriageReturns.set(sql, executed);
+  }
+  return executed;
+}
+
 export function sqlStatements(sql: SqlText, context: SqlContext): PlannedStatement[] {
-  const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
+  // Liquibase deletes every CR before it splits and runs the text (a CR-only file becomes one line); the
+  // checksum is made from the text as written, elsewhere
+  const { text, parsed, origin } = executedText(sql);
   const lines = context.lines(sql.file);
+  const range = (start: number, end: number) => sqlRange(sql, lines, origin(start), origin(end));
   const out: PlannedStatement[] = [];
   for (const chunk of parsed.executionChunks) {
-    const statement: PlannedStatement = { sql: executionText(sql.text, chunk, sql.stripComments), file: sql.file, range: sqlRange(sql, lines, chunk.start, chunk.end) };
+    const statement: PlannedStatement = { sql: executionText(text, chunk, sql.stripComments), file: sql.file, range: range(chunk.start, chunk.end) };
     if (statement.sql.trim().length === 0) continue;
     const inside = parsed.statements.filter((s) => s.start >= chunk.start && s.end <= chunk.end);
     // split only what the parser understood completely; anything else goes whole and PostgreSQL judges it
     if (inside.length > 1 && inside.every((s) => s.node && !s.error)) {
       const parts = inside
-        .map((s) => ({ sql: executionText(sql.text, s, sql.stripComments), range: sqlRange(sql, lines, s.start, s.end) }))
+        .map((s) => ({ sql: executionText(text, s, sql.stripComments), range: range(s.start, s.end) }))
         .filter((p) => p.sql.trim().length > 0);
       if (parts.length > 1) statement.parts = parts;
     }

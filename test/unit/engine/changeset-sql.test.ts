@@ -132,3 +132,26 @@ describe('executeCommand runs its program when the changeset runs', () => {
     await expect(run('{executable: "true", timeout: 10 minutes}')).rejects.toThrowError('Invalid value specified for timeout: 10 minutes');
   });
 });
+
+describe('SQL files run with every CR deleted, as Liquibase runs them, with ranges on the file as written', () => {
+  const sqlFileChangelog = (name: string, text: string, split = true) => {
+    writeFileSync(join(dir, name), text);
+    return changelogOf(`  - changeSet:\n      id: 1\n      author: t\n      changes:\n        - sqlFile: {path: ${name}, relativeToChangelogFile: true, splitStatements: ${split}}\n`);
+  };
+
+  it('a CRLF file runs without its CRs and each statement keeps its line', () => {
+    const changelog = sqlFileChangelog('crlf.sql', "CREATE TABLE a (id int);\r\nINSERT INTO a VALUES (1), (\r\n2);\r\n");
+    const statements = forwardStatements(changelog.changesets[0], changesetSqlContext(changelog, 'public'));
+    expect(statements.map((s) => [s.sql, s.range.start.line, s.range.end.line])).toEqual([
+      ['CREATE TABLE a (id int)', 0, 0],
+      ['INSERT INTO a VALUES (1), (\n2)', 1, 2],
+    ]);
+  });
+
+  it('a CR-only file is one line: a leading comment swallows it all', () => {
+    const changelog = sqlFileChangelog('cr-only.sql', '-- note\rCREATE TABLE b (id int);\r');
+    const statements = forwardStatements(changelog.changesets[0], changesetSqlContext(changelog, 'public'));
+    expect(statements.map((s) => s.sql.includes('\r'))).not.toContain(true);
+    expect(statements.map((s) => s.sql)).toEqual(['-- noteCREATE TABLE b (id int);']);
+  });
+});
