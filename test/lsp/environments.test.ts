@@ -1,6 +1,7 @@
 // The environment requests (status, preview, run, CodeLens) over real stdio against a real PGlite folder:
 // what the VS Code client's commands, tree and CodeLens are drawn from.
 import * as path from 'node:path';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTarget } from '../../server/src/engine/connection-url';
 import { openDriver } from '../../server/src/engine/driver';
@@ -14,7 +15,7 @@ const CHANGELOG = `databaseChangeLog:
       author: alice
       changes:
         - sql:
-            sql: CREATE TABLE customers (id bigint PRIMARY KEY, name text)
+            sql: CREATE TABLE customers (id bigint PRIMARY KEY, name text); SELECT pg_sleep(0.2)
       rollback: DROP TABLE customers
   - changeSet:
       id: 002-create-orders
@@ -53,6 +54,7 @@ describe('environments over LSP on a PGlite folder', () => {
       environments: [
         { name: 'prod', pglite: '.prod-db', readOnly: true },
         { name: 'remote', url: 'postgres://deploy@127.0.0.1:1/app' },
+        { name: 'second', pglite: '.second-db' },
       ],
     });
   });
@@ -78,7 +80,7 @@ describe('environments over LSP on a PGlite folder', () => {
 
   it('lists the default local environment in the workspace storage, and the configured ones', async () => {
     const list = await client.request<EnvironmentInfo[]>('pgChangesets/environments', {});
-    expect(list.map((e) => e.name)).toEqual(['local', 'prod', 'remote']);
+    expect(list.map((e) => e.name)).toEqual(['local', 'prod', 'remote', 'second']);
     expect(list[0]).toMatchObject({ kind: 'pglite', description: `pglite:${path.join(folder, '.storage', 'local')}`, protected: false, readOnly: false });
     expect(list[1]).toMatchObject({ kind: 'pglite', readOnly: true });
     expect(list[2]).toMatchObject({ kind: 'postgresql', description: 'deploy@127.0.0.1:1/app' });
@@ -194,5 +196,17 @@ describe('environments over LSP on a PGlite folder', () => {
     expect(await client.request<RunOutcome>('pgChangesets/run', { environment: 'nowhere', action: 'update' })).toMatchObject({
       ok: false, message: "No environment named 'nowhere': add it to the pgChangesets.environments setting.",
     });
+  });
+
+  it('stops an update between two changesets when the request is cancelled', async () => {
+    const cancel = new CancellationTokenSource();
+    const listening = client.connection.onNotification('$/progress', (p: any) => {
+      if (p.token === 'cancel-1' && p.value.kind === 'report' && p.value.message.startsWith('1/2')) cancel.cancel();
+    });
+    const outcome = await client.connection.sendRequest<RunOutcome>('pgChangesets/run', { environment: 'second', action: 'update', workDoneToken: 'cancel-1' }, cancel.token);
+    listening.dispose();
+    expect(outcome).toEqual({ ok: false, cancelled: true, message: 'Cancelled after 1 changeset.', changesets: ['changelog.yaml::001-create-customers::alice'] });
+    const s = await status('second');
+    expect(s.changesets.map((c) => c.state)).toEqual(['applied', 'pending']);
   });
 });

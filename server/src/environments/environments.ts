@@ -346,6 +346,9 @@ export class Environments {
             const pending = (await engine.plan()).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun'));
             // one changeset per engine call, so a cancellation stops between two changesets, never inside one
             for (let i = 0; i < pending.length; i++) {
+              // PGlite runs in this thread and its promises settle without giving the event loop a turn, so a
+              // cancellation that arrived during the last changeset is still unread: let it in before checking
+              if (i > 0) await new Promise((resolve) => setTimeout(resolve, 10));
               if (progress.cancelled()) return { ok: false, cancelled: true, message: `Cancelled after ${done.length} changeset${done.length === 1 ? '' : 's'}.`, changesets: done };
               progress.report(`${i + 1}/${pending.length}: ${identity(pending[i].changeset)}`);
               const result = await engine.update({ count: 1 });
