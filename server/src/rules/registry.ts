@@ -18,6 +18,8 @@ import { checksumDrift } from './checksum-drift';
 import { editedRunOnChange } from './edited-run-on-change';
 import { appliedChangesetMissing } from './applied-changeset-missing';
 import { missingGrant } from './missing-grant';
+import { grantToPublic } from './grant-to-public';
+import { grantAllToAppRole } from './grant-all-to-app-role';
 import { uniqueConstraintBuildsIndex } from './unique-constraint-builds-index';
 import { addColumnRewritesTable } from './add-column-rewrites-table';
 import { tableRewrite } from './table-rewrite';
@@ -46,6 +48,8 @@ export const RULES: Rule[] = [
   editedRunOnChange,
   appliedChangesetMissing,
   missingGrant,
+  grantToPublic,
+  grantAllToAppRole,
   uniqueConstraintBuildsIndex,
   addColumnRewritesTable,
   tableRewrite,
