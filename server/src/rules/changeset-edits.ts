@@ -180,3 +180,19 @@ export function appendChangeset(changelog: Changelog, changeset: Changeset, id: 
   ];
   return at(position, eol + lines.join(eol), changeset.file);
 }
+
+/**
+ * Deletes a raw SQL statement with its `;` and its whole lines, when nothing else is written on them (so moving it
+ * elsewhere leaves no stray text). Undefined for a built-in change or a statement that shares a line.
+ */
+export function removeStatementLines(changelog: Changelog, statement: ChangesetStatement): FileEdit | undefined {
+  if (statement.generated) return undefined;
+  const index = linesOf(changelog, statement.file);
+  if (!index) return undefined;
+  const { start, end } = statement.range;
+  if (lineText(index, start.line).slice(0, start.character).trim()) return undefined;
+  const rest = lineText(index, end.line).slice(end.character);
+  if (!/^\s*;?\s*$/.test(rest)) return undefined;
+  const next = end.line + 1 < index.lineCount ? { line: end.line + 1, character: 0 } : { line: end.line, character: index.lineEnd(end.line) - index.lineStart(end.line) };
+  return { file: statement.file, range: { start: { line: start.line, character: 0 }, end: next }, newText: '' };
+}

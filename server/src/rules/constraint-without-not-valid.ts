@@ -7,7 +7,7 @@
 import type { Changeset, FileEdit, Fix } from '../changelog/model';
 import { relationKey } from '../schema/schema';
 import type { ChangesetStatement } from '../schema/statements';
-import { appendChangeset } from './changeset-edits';
+import { appendChangeset, removeStatementLines } from './changeset-edits';
 import type { ChangesetContext, Rule } from './rule';
 import { tableOf } from './table-locks';
 
@@ -54,6 +54,7 @@ export const constraintWithoutNotValid: Rule = {
             `Constraint ${cmd.name} is added NOT VALID and validated in the same changeset, so the lock the ADD took on ${table.table} ` +
             `is held through the validation of every row. Move VALIDATE CONSTRAINT to a separate changeset.`,
           range: statement.range,
+          fixes: cmds.length === 1 ? moveFix(statement, context, table.table, cmd.name) : undefined,
         });
         return;
       }
@@ -88,6 +89,24 @@ function splitFix(statement: ChangesetStatement, context: ChangesetContext, tabl
   if (!validate) return undefined;
   const edits: FileEdit[] = [{ file: statement.file, range: { start: statement.range.end, end: statement.range.end }, newText: ' NOT VALID' }, validate];
   return [{ title: `Add ${name} NOT VALID and validate it in a separate changeset`, edits, preferred: true }];
+}
+
+/** VALIDATE CONSTRAINT moved out of this changeset into a new `<id>-validate` right after it. */
+function moveFix(statement: ChangesetStatement, context: ChangesetContext, table: string, name: string): Fix[] | undefined {
+  // the statement's change must keep a statement of its own
+  if (context.statements.filter((s) => s.change === statement.change).length < 2) return undefined;
+  const remove = removeStatementLines(context.changelog, statement);
+  const validate = appendChangeset(context.changelog, context.changeset, `${context.changeset.id}-validate`, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${quoteIdent(name)};`);
+  if (!remove || !validate) return undefined;
+  const at = validate.range.start;
+  const { start, end } = remove.range;
+  const inside = (at.line > start.line || (at.line === start.line && at.character >= start.character)) && (at.line < end.line || (at.line === end.line && at.character <= end.character));
+  // the statement was the changeset's last line: one edit replaces it with the new changeset (LSP edits must not overlap)
+  const eol = validate.newText.startsWith('\r\n') ? '\r\n' : '\n';
+  const edits = inside
+    ? [{ ...remove, newText: validate.newText.replace(/^\r?\n/, '') + (end.character === 0 ? eol : '') }]
+    : [remove, validate];
+  return [{ title: `Validate ${name} in a separate changeset`, edits, preferred: true }];
 }
 
 /** PostgreSQL's name for an unnamed constraint: `<table>_<columns>_fkey`, `<table>_<first column>_check` */

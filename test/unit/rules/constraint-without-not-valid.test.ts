@@ -174,6 +174,43 @@ ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCE
 ⟦ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk⟧;
 `,
       messages: ['added NOT VALID and validated in the same changeset'],
+      fix: {
+        output: `--liquibase formatted sql
+--changeset a:1
+ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+
+--changeset a:1-validate
+ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;
+`,
+      },
+    },
+    {
+      name: 'NOT VALID and VALIDATE in one YAML sql change: the fix moves VALIDATE to a new changeset',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: total-check
+      author: a
+      changes:
+        - sql: |
+            ALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total > 0) NOT VALID;
+            ⟦ALTER TABLE orders VALIDATE CONSTRAINT total_positive⟧;
+`,
+      messages: ['held through the validation'],
+      fix: {
+        output: `databaseChangeLog:
+  - changeSet:
+      id: total-check
+      author: a
+      changes:
+        - sql: |
+            ALTER TABLE orders ADD CONSTRAINT total_positive CHECK (total > 0) NOT VALID;
+  - changeSet:
+      id: total-check-validate
+      author: a
+      changes:
+        - sql: ALTER TABLE orders VALIDATE CONSTRAINT total_positive
+`,
+      },
     },
   ],
 });

@@ -133,6 +133,11 @@ function applyEdits(text: string, edits: { range: Range; newText: string }[]): s
     for (let l = 0; l < p.line; l++) offset = text.indexOf('\n', offset) + 1;
     return offset + p.character;
   };
+  // LSP forbids overlapping edits in one file (editors reject the whole fix); inserts at one position are fine
+  const ascending = [...edits].sort((a, b) => offsetOf(a.range.start) - offsetOf(b.range.start) || offsetOf(a.range.end) - offsetOf(b.range.end));
+  for (let i = 1; i < ascending.length; i++) {
+    if (offsetOf(ascending[i].range.start) < offsetOf(ascending[i - 1].range.end)) throw new Error(`the fix has overlapping edits: ${JSON.stringify(ascending[i - 1].range)} and ${JSON.stringify(ascending[i].range)}`);
+  }
   // applied from the end; inserts at one position appear in the order of the array, as LSP's WorkspaceEdit says
   const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => offsetOf(b.e.range.start) - offsetOf(a.e.range.start) || b.i - a.i).map((x) => x.e);
   for (const e of sorted) text = text.slice(0, offsetOf(e.range.start)) + e.newText + text.slice(offsetOf(e.range.end));
