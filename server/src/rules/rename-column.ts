@@ -1,3 +1,5 @@
+import { knownColumn, writtenName } from './altered-columns';
+import { expandContractFix } from './expand-contract';
 import type { Rule } from './rule';
 
 export const renameColumn: Rule = {
@@ -18,15 +20,22 @@ export const renameColumn: Rule = {
         '-- expand\nALTER TABLE users ADD COLUMN full_name text;\n-- trigger keeping full_name = name, then batched UPDATE …\n' +
         '-- contract (a later release)\nALTER TABLE users DROP COLUMN name;',
     },
+    fixable: true,
   },
   statement(statement, context) {
     const body = statement.body;
     if (statement.kind !== 'RenameStmt' || body.renameType !== 'OBJECT_COLUMN') return;
     const { relname, schemaname } = body.relation ?? {};
     if (!relname || context.isNewTable(relname, schemaname)) return;
+    const table = { name: relname, schema: schemaname, written: writtenName(relname, schemaname), commands: [] };
+    // renameColumn's columnDataType, else the type the schema knows
+    const written = statement.generated ? statement.change.params.columnDataType?.value : undefined;
+    const oldType = typeof written === 'string' && written ? written : knownColumn(context, table, body.subname)?.type || undefined;
+    const fix = expandContractFix(context, statement, { kind: 'rename', table, column: body.subname, newColumn: body.newname, oldType });
     context.report({
       message: `Renaming column ${relname}.${body.subname} to ${body.newname} breaks the application version still running, which queries ${body.subname}. Add the new column and keep both in sync (expand), drop the old one in a later release (contract).`,
       range: statement.range,
+      fixes: fix ? [fix] : undefined,
     });
   },
 };

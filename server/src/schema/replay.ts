@@ -729,7 +729,10 @@ function addConstraint(schema: Schema, table: Table, c: Record<string, any>, ori
       const columns = [...new Set(columnRefs(c.raw_expr))];
       // PostgreSQL names a check after its column only when the expression uses exactly one
       const name: string = c.conname ?? chooseConstraintName(table, columns.length === 1 ? columns[0] : undefined, 'check');
-      table.constraints.push({ name, type: 'check', columns, notValid, origin });
+      // CHECK (col IS NOT NULL): once validated, SET NOT NULL uses it instead of scanning the table
+      const test = c.raw_expr?.NullTest;
+      const notNullColumn = test?.nulltesttype === 'IS_NOT_NULL' && test.arg?.ColumnRef ? columnRefs(test.arg)[0] : undefined;
+      table.constraints.push({ name, type: 'check', columns, notValid, ...(notNullColumn ? { notNullColumn } : {}), origin });
       return;
     }
     case 'CONSTR_FOREIGN': {

@@ -35,6 +35,8 @@ export interface Constraint {
   references?: string;
   /** foreign key: the referenced columns (the referenced table's primary key when not written and known) */
   referencedColumns?: string[];
+  /** check: the column of a CHECK (column IS NOT NULL) */
+  notNullColumn?: string;
   origin: Origin;
 }
 

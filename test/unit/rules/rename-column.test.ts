@@ -1,4 +1,5 @@
 import { renameColumn } from '../../../server/src/rules/rename-column';
+import { RENAME_CASES } from './expand-contract.fixtures';
 import { ruleTester } from './rule-tester';
 
 ruleTester(renameColumn, {
@@ -25,24 +26,10 @@ ALTER TABLE users RENAME COLUMN name TO full_name;
     },
   ],
   invalid: [
+    // the expand/contract quick fix on raw SQL in YAML, the built-in renameColumn and formatted SQL
+    ...RENAME_CASES.map((c) => ({ name: c.name, code: c.code, messages: ['Renaming column users.name to full_name'], fix: { title: 'Expand/contract', output: c.output } })),
     {
-      name: 'RENAME COLUMN in raw SQL on a table created by an earlier changeset',
-      code: `databaseChangeLog:
-  - changeSet:
-      id: 1
-      author: a
-      changes:
-        - sql: CREATE TABLE users (id int, name text)
-  - changeSet:
-      id: 2
-      author: a
-      changes:
-        - sql: ⟦ALTER TABLE users RENAME COLUMN name TO full_name⟧
-`,
-      messages: ['Renaming column users.name to full_name'],
-    },
-    {
-      name: 'the built-in renameColumn change on a table the changelog never created',
+      name: 'the built-in renameColumn change on a table the changelog never created (no fix: the column type is unknown)',
       code: `databaseChangeLog:
   - changeSet:
       id: 1
@@ -63,6 +50,23 @@ ALTER TABLE users RENAME COLUMN name TO full_name;
 ⟦ALTER TABLE users RENAME COLUMN name TO full_name⟧;
 `,
       messages: ['pgcs-ignore names an unknown rule', 'Renaming column'],
+    },
+    {
+      name: 'RENAME COLUMN in a sqlFile',
+      code: {
+        'changelog.yaml': `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sqlFile:
+            path: rename.sql
+            relativeToChangelogFile: true
+`,
+        'rename.sql': `⟦ALTER TABLE users RENAME COLUMN name TO full_name⟧;
+`,
+      },
+      messages: ['users.name to full_name'],
     },
   ],
 });
