@@ -8,7 +8,8 @@ import * as nodePath from 'node:path';
 import { diskReader, overlayReader } from './changelog/load';
 import type { Finding } from './changelog/model';
 import { isChangelogText, Project } from './changelog/project';
-import { changesetHover } from './language/hover';
+import { sqlCompletions } from './language/completion';
+import { changesetHover, joinHovers, schemaHover } from './language/hover';
 import { documentLinks } from './language/links';
 import { documentSymbols, workspaceSymbols } from './language/symbols';
 import { initSqlParser } from './sql/statements';
@@ -48,6 +49,7 @@ connection.onInitialize((params) => {
       workspaceSymbolProvider: true,
       documentLinkProvider: { resolveProvider: false },
       hoverProvider: true,
+      completionProvider: { triggerCharacters: ['.'] },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       codeLensProvider: { resolveProvider: false },
     },
@@ -261,7 +263,15 @@ connection.onDocumentLinks(async ({ textDocument }) => {
 connection.onHover(async ({ textDocument, position }) => {
   await current();
   const path = pathOf(textDocument.uri);
-  return path ? ruleHover(path, position) ?? changesetHover(project.changesetsIn(path), position) : null;
+  if (!path) return null;
+  // a finding's rule docs and the table under the cursor both help: show both
+  return joinHovers(ruleHover(path, position) ?? changesetHover(project.changesetsIn(path), position), schemaHover(project.treesOf(path), path, position));
+});
+
+connection.onCompletion(async ({ textDocument, position }) => {
+  await current();
+  const path = pathOf(textDocument.uri);
+  return path ? sqlCompletions(project.treesOf(path), path, position) : [];
 });
 
 function pathOf(uri: string): string | undefined {
