@@ -19,6 +19,20 @@ import { changesetStatements, type ChangesetStatement } from './statements';
 export function applyStatement(schema: Schema, statement: ChangesetStatement, origin: Origin): void {
   const apply = APPLIERS[statement.kind];
   if (apply) apply(schema, statement.body, origin, statement.text);
+  else if (statement.generated && statement.kind === 'DoStmt') applyGeneratedBlock(schema, statement);
+}
+
+/**
+ * A DO block is opaque, except the one Liquibase generates for dropPrimaryKey without a constraint name (it looks
+ * the name up in the catalog): the change says what it does.
+ */
+function applyGeneratedBlock(schema: Schema, statement: ChangesetStatement): void {
+  const params = statement.change.params;
+  if (statement.change.type !== 'dropPrimaryKey' || typeof params.tableName?.value !== 'string') return;
+  const schemaName = typeof params.schemaName?.value === 'string' ? params.schemaName.value : undefined;
+  const table = schema.table(params.tableName.value, schemaName);
+  const primaryKey = table?.constraints.find((c) => c.type === 'primary-key');
+  if (table && primaryKey) dropConstraint(schema, table, primaryKey);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -144,19 +158,15 @@ const APPLIERS: Record<string, Applier> = {
     const key = relationKey(relname, schemaname);
     if (body.if_not_exists && schema.sequences.has(key)) return;
     const sequence: Sequence = { key, name: relname, schema: schemaname, origin };
-    const owner = ownedByOption(body.options);
-    if (owner) sequence.ownedBy = owner;
     createSequence(schema, sequence);
+    setOwner(schema, sequence, ownedByOption(body.options));
   },
 
   AlterSeqStmt(schema, body) {
     const { relname, schemaname } = body.sequence ?? {};
     const sequence = relname ? schema.sequences.get(relationKey(relname, schemaname)) : undefined;
     if (!sequence) return;
-    for (const option of body.options ?? []) {
-      if (option.DefElem?.defname !== 'owned_by') continue;
-      sequence.ownedBy = ownedByOption(body.options);
-    }
+    if ((body.options ?? []).some((o: any) => o.DefElem?.defname === 'owned_by')) setOwner(schema, sequence, ownedByOption(body.options));
   },
 
   IndexStmt(schema, body, origin) {
@@ -232,6 +242,15 @@ const APPLIERS: Record<string, Applier> = {
 
   DropStmt(schema, body) {
     const cascade = body.behavior === 'DROP_CASCADE';
+    if (body.removeType === 'OBJECT_SCHEMA') {
+      // DROP SCHEMA … CASCADE takes everything in it (without CASCADE it fails unless the schema is empty)
+      const schemas = new Set(((body.objects ?? []) as any[]).map((o) => o.String?.sval).filter(Boolean));
+      const inDropped = (o: { schema?: string }) => schemas.has(o.schema ?? 'public');
+      for (const v of [...schema.views.values()].filter(inDropped)) dropView(schema, v.key);
+      for (const t of [...schema.tables.values()].filter(inDropped)) dropTable(schema, t.key, true);
+      for (const q of [...schema.sequences.values()].filter(inDropped)) dropSequence(schema, q.key, true);
+      return;
+    }
     for (const object of body.objects ?? []) {
       const parts = namesOf(object);
       const name = parts[parts.length - 1];
@@ -604,6 +623,16 @@ function dropSequence(schema: Schema, key: string, cascade: boolean): void {
     // DROP SEQUENCE … CASCADE drops the default that calls nextval on it
     if (cascade && owner.column.default?.startsWith('nextval(')) delete owner.column.default;
   }
+}
+
+/** OWNED BY: the sequence goes with the column (dropped with it, renamed along) */
+function setOwner(schema: Schema, sequence: Sequence, ownedBy: string | undefined): void {
+  const previous = ownerColumn(schema, sequence);
+  if (previous?.column.sequence === sequence.key) delete previous.column.sequence;
+  sequence.ownedBy = ownedBy;
+  if (!ownedBy) delete sequence.ownedBy;
+  const owner = ownerColumn(schema, sequence);
+  if (owner) owner.column.sequence = sequence.key;
 }
 
 function ownerColumn(schema: Schema, sequence: Sequence): { table: Table; column: Column } | undefined {

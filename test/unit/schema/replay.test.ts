@@ -85,6 +85,8 @@ interface Case {
   before?: number;
   /** `tables` lists some tables (and of each, some facts); every other key is the complete list */
   expected: Record<string, unknown>;
+  /** tables that must not exist */
+  absent?: string[];
 }
 
 const cases: Case[] = [
@@ -218,11 +220,21 @@ ALTER TABLE t DROP COLUMN a, SET UNLOGGED;`,
       'CREATE TABLE p (id serial PRIMARY KEY);\nCREATE TABLE c (p_id int REFERENCES p);\nGRANT SELECT ON p TO app;',
       'DROP TABLE p CASCADE;',
     ),
+    absent: ['p'],
     expected: {
       tables: { c: { constraints: [], indexes: [] } },
       sequences: {},
       grants: {},
     },
+  },
+  {
+    name: 'DROP SCHEMA … CASCADE drops what is in it; a sequence OWNED BY a column goes with the column',
+    code: sqlChangelog(
+      'CREATE TABLE archive.old (id int);\nCREATE VIEW archive.v AS SELECT 1 AS one;\nCREATE TABLE keep (id int, n int);\nCREATE SEQUENCE n_seq OWNED BY keep.n;',
+      'DROP SCHEMA archive CASCADE;\nALTER TABLE keep DROP COLUMN n;',
+    ),
+    expected: { tables: { keep: { columns: ['id integer'] } }, views: {}, sequences: {} },
+    absent: ['archive.old'],
   },
   {
     name: 'views, materialized views, CREATE TABLE AS and sequences; OR REPLACE keeps origin; drops',
@@ -379,6 +391,48 @@ ALTER TABLE t DROP COLUMN a, SET UNLOGGED;`,
     },
   },
   {
+    name: 'more built-ins: addAutoIncrement owns its sequence, unnamed dropPrimaryKey, addLookupTable, views and sequences renamed',
+    code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - createTable:
+            tableName: t
+            columns:
+              - column: {name: id, type: int, constraints: {primaryKey: true}}
+              - column: {name: code, type: varchar(10)}
+              - column: {name: amount, type: "decimal(10,2)", defaultValueNumeric: 0}
+        - addAutoIncrement: {tableName: t, columnName: id, columnDataType: int}
+        - modifyDataType: {tableName: t, columnName: code, newDataType: varchar(20)}
+        - addUniqueConstraint: {tableName: t, columnNames: code}
+        - createSequence: {sequenceName: s1, startValue: 5}
+        - renameSequence: {oldSequenceName: s1, newSequenceName: s2}
+        - createView: {viewName: v, selectQuery: "SELECT id, code FROM t", replaceIfExists: true}
+        - renameView: {oldViewName: v, newViewName: v2}
+  - changeSet:
+      id: 2
+      author: a
+      changes:
+        - dropPrimaryKey: {tableName: t}
+        - renameTable: {oldTableName: t, newTableName: t3}
+        - addLookupTable: {existingTableName: t3, existingColumnName: code, newTableName: codes, newColumnName: code, constraintName: fk_codes}
+`,
+    expected: {
+      tables: {
+        t3: {
+          origin: 0,
+          columns: ["id integer not null default nextval('t_id_seq')", 'code character varying(20)', 'amount numeric(10,2) default 0'],
+          constraints: ['t_code_key unique (code)', 'fk_codes foreign-key (code) -> codes(code)'],
+          indexes: ['t_code_key unique (code)'],
+        },
+        codes: { origin: 1, columns: ['code character varying(20) not null'], constraints: ['codes_pkey primary-key (code)'] },
+      },
+      sequences: { t_id_seq: 'owned by t3.id @0', s2: '@0' },
+      views: { v2: '(id, code) @0' },
+    },
+  },
+  {
     name: 'formatted SQL and sqlFile statements replay alike',
     code: {
       'changelog.sql': `--liquibase formatted sql
@@ -417,6 +471,7 @@ describe('schema replay', () => {
         if (key === 'tables') expect(actual.tables).toMatchObject(want as object);
         else expect(actual[key], key).toEqual(want);
       }
+      for (const key of c.absent ?? []) expect(Object.keys(actual.tables as object)).not.toContain(key);
     });
   }
 
