@@ -10,7 +10,8 @@ export function grantedTableRoles(statements: Iterable<ChangesetStatement>): Set
     if (s.body.objtype !== 'OBJECT_TABLE') continue;
     for (const grantee of s.body.grantees ?? []) {
       const spec = grantee.RoleSpec;
-      if (spec?.roletype === 'ROLESPEC_CSTRING' && spec.rolename) roles.add(spec.rolename);
+      // `postgres` is the bootstrap superuser: it needs no grants, and a changelog granting to it says nothing about the application
+      if (spec?.roletype === 'ROLESPEC_CSTRING' && spec.rolename && spec.rolename !== 'postgres') roles.add(spec.rolename);
     }
   }
   return roles;

@@ -18,6 +18,8 @@ export interface CreatedObject {
   schema?: string;
   /** a column's or an index's table */
   table?: { name: string; schema?: string; key: string };
+  /** a column's type name (unqualified): DROP TYPE … CASCADE drops the column with it */
+  typeName?: string;
   statement: ChangesetStatement;
 }
 
@@ -49,7 +51,10 @@ export function createdObjectsOf(statement: ChangesetStatement): CreatedObject[]
       return (body.cmds ?? [])
         .map((c: any) => c.AlterTableCmd)
         .filter((c: any) => c?.subtype === 'AT_AddColumn' && c.def?.ColumnDef?.colname)
-        .map((c: any): CreatedObject => ({ kind: 'column', key: `column:${table.key}.${c.def.ColumnDef.colname}`, name: c.def.ColumnDef.colname, table, statement }));
+        .map((c: any): CreatedObject => {
+          const names: string[] = namesOf(c.def.ColumnDef.typeName?.names);
+          return { kind: 'column', key: `column:${table.key}.${c.def.ColumnDef.colname}`, name: c.def.ColumnDef.colname, table, typeName: names[names.length - 1], statement };
+        });
     }
   }
   return [];
@@ -64,11 +69,28 @@ const DROPPED_KIND: Record<string, CreatedKind | 'schema'> = {
   OBJECT_SCHEMA: 'schema',
 };
 
-/** The keys (as in CreatedObject.key, plus `schema:name`) of everything the statements drop. */
-export function droppedKeysOf(statements: ChangesetStatement[]): Set<string> {
+/**
+ * The keys (as in CreatedObject.key, plus `schema:name` and `type-cascade:type`) of everything the statements drop or rename away: a
+ * rollback that renames a column back to the name it had undoes the ADD COLUMN of the new name.
+ */
+export function removedKeysOf(statements: ChangesetStatement[]): Set<string> {
   const out = new Set<string>();
   for (const s of statements) {
-    if (s.kind === 'DropStmt') {
+    if (s.kind === 'RenameStmt') {
+      const { relname, schemaname } = s.body.relation ?? {};
+      if (!relname) continue;
+      if (s.body.renameType === 'OBJECT_COLUMN' && s.body.subname) out.add(`column:${relationKey(relname, schemaname)}.${s.body.subname}`);
+      const kind = DROPPED_KIND[s.body.renameType];
+      if (kind && kind !== 'schema') out.add(`${kind}:${relationKey(relname, schemaname)}`);
+    } else if (s.kind === 'DropStmt') {
+      // DROP TYPE … CASCADE drops the columns of that type
+      if (s.body.removeType === 'OBJECT_TYPE' && s.body.behavior === 'DROP_CASCADE') {
+        for (const object of s.body.objects ?? []) {
+          const names = namesOf(object.TypeName?.names);
+          if (names.length) out.add(`type-cascade:${names[names.length - 1]}`);
+        }
+        continue;
+      }
       const kind = DROPPED_KIND[s.body.removeType];
       if (!kind) continue;
       for (const object of s.body.objects ?? []) {
@@ -96,7 +118,9 @@ export function droppedKeysOf(statements: ChangesetStatement[]): Set<string> {
 /** whether dropping `dropped` removes the object: itself, its table, or its schema */
 export function isDropped(object: CreatedObject, dropped: Set<string>): boolean {
   if (dropped.has(object.key)) return true;
-  if (object.table && dropped.has(`table:${object.table.key}`)) return true;
+  if (object.typeName && dropped.has(`type-cascade:${object.typeName}`)) return true;
+  // a column's table, or an index's table or materialized view
+  if (object.table && (dropped.has(`table:${object.table.key}`) || dropped.has(`materialized view:${object.table.key}`))) return true;
   const schema = object.schema ?? object.table?.schema;
   return schema !== undefined && dropped.has(`schema:${schema}`);
 }

@@ -34,6 +34,17 @@ export const missingRollback: Rule = {
     if (changeset.attributes.dbms && !dbmsIncludesPostgres(changeset.attributes.dbms)) return;
     const types = [...new Set(changeset.changes.filter((c) => (!c.dbms || dbmsIncludesPostgres(c.dbms)) && !hasInverse(c)).map((c) => c.type))];
     if (types.length === 0) return;
+    if (changeset.kind === 'raw-sql') {
+      // an included plain SQL file is one changeset with nowhere to write a rollback
+      context.report({
+        message:
+          `This plain SQL file runs as one changeset (${changeset.author}:${changeset.id}) that Liquibase cannot roll back, and a plain SQL file has no place for a rollback: ` +
+          `make it a formatted SQL changelog (--liquibase formatted sql, --changeset, --rollback lines).`,
+        range: changeset.headerRange,
+        file: changeset.file,
+      });
+      return;
+    }
     const how = changeset.kind === 'formatted-sql' ? 'Add --rollback lines that undo it' : 'Add a rollback block that undoes it';
     const fix = generateRollback(context);
     context.report({

@@ -1,5 +1,5 @@
 import { relationKey } from '../schema/schema';
-import { type CreatedObject, createdObjectsOf, droppedKeysOf, dropSqlOf, isDropped, rollbackStatementsOf } from './created-objects';
+import { type CreatedObject, createdObjectsOf, removedKeysOf, dropSqlOf, isDropped, rollbackStatementsOf } from './created-objects';
 import { linesOf } from './edit-positions';
 import type { ChangesetContext, Fix, Rule } from './rule';
 
@@ -29,16 +29,17 @@ export const rollbackDoesNotUndo: Rule = {
     const { changeset, changelog } = context;
     const rollback = changeset.rollback;
     if (rollback.kind !== 'changes') return;
-    const dropped = droppedKeysOf(rollbackStatementsOf(changeset, changelog));
-    const created: CreatedObject[] = [];
-    const droppedLater = new Set<string>();
+    const dropped = removedKeysOf(rollbackStatementsOf(changeset, changelog));
+    let created: CreatedObject[] = [];
     for (const statement of context.statements) {
-      // an object the changeset itself drops again (a temporary table) needs no undoing
-      for (const key of droppedKeysOf([statement])) droppedLater.add(key);
+      // an object the changeset itself drops or renames afterwards (a scratch table, a column swapped in) is not
+      // there under its name at the end: the rollback need not drop it
+      const removed = removedKeysOf([statement]);
+      if (removed.size) created = created.filter((o) => !isDropped(o, removed));
       created.push(...createdObjectsOf(statement));
     }
     const relations = new Set(created.filter((o) => o.kind !== 'column' && o.kind !== 'index').map((o) => relationKey(o.name, o.schema)));
-    const left = created.filter((o) => !isDropped(o, dropped) && !isDropped(o, droppedLater));
+    const left = created.filter((o) => !isDropped(o, dropped));
     if (left.length === 0) return;
     const names = left.map(describe);
     // the missing DROPs, in reverse order, ahead of the written ones; a column or index goes with its new table

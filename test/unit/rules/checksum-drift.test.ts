@@ -64,6 +64,11 @@ ruleTester(checksumDrift, {
       code: ran.replace('(id int)', '(id bigint)'),
       environments: [environment('staging', stagingRows.map((r) => ({ ...r, md5sum: null })))],
     },
+    {
+      name: 'a twin changeset for another database with the same identity (only the PostgreSQL one ran)',
+      code: ran.replace('--changeset a:1', '--changeset a:1 dbms:h2\nCREATE TABLE invoices (id identity);\n\n--changeset a:1 dbms:postgresql'),
+      environments: [environment('staging', appliedRowsOf(ran.replace('--changeset a:1', '--changeset a:1 dbms:postgresql')))],
+    },
   ],
   invalid: [
     {

@@ -85,6 +85,14 @@ DROP TABLE staging_rows;
 `,
       config: APP,
     },
+    {
+      name: 'grants to postgres (the superuser) do not make it an application role',
+      code: `--liquibase formatted sql
+--changeset a:1
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO postgres;
+CREATE TABLE invoices (id int);
+`,
+    },
   ],
   invalid: [
     {

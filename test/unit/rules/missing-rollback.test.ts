@@ -201,6 +201,18 @@ CREATE MATERIALIZED VIEW "Totals" AS SELECT 1 AS n;
       },
     },
     {
+      name: 'an included plain SQL file: it has nowhere to write a rollback',
+      code: {
+        'changelog.yaml': `databaseChangeLog:
+  - include:
+      file: create.sql
+      relativeToChangelogFile: true
+`,
+        'create.sql': '⟦CREATE TABLE invoices (id int);⟧\n',
+      },
+      messages: ['This plain SQL file runs as one changeset (includeAll:raw) that Liquibase cannot roll back'],
+    },
+    {
       name: 'the built-in insert and dropTable changes have no inverse',
       code: `databaseChangeLog:
   - ⟦changeSet⟧:

@@ -73,6 +73,48 @@ DROP TABLE scratch;
 --rollback DELETE FROM orders;
 `,
     },
+    {
+      name: 'a rollback that renames the new column back to the name it replaced',
+      code: `--liquibase formatted sql
+--changeset a:1
+ALTER TABLE devices ADD COLUMN facility_id uuid;
+ALTER TABLE devices DROP COLUMN organization_id;
+--rollback ALTER TABLE devices RENAME COLUMN facility_id TO organization_id;
+`,
+    },
+    {
+      name: 'a column the changeset adds and then renames (it is not there under its name afterwards)',
+      code: `--liquibase formatted sql
+--changeset a:1
+ALTER TABLE users ADD COLUMN role_new text;
+ALTER TABLE users DROP COLUMN role;
+ALTER TABLE users RENAME COLUMN role_new TO role;
+--rollback ALTER TABLE users ALTER COLUMN role TYPE varchar(20);
+`,
+    },
+    {
+      name: 'the indexes of a materialized view go with it',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: |
+            CREATE MATERIALIZED VIEW totals AS SELECT 1 AS n;
+            CREATE INDEX totals_n_idx ON totals (n);
+      rollback:
+        - sql: DROP MATERIALIZED VIEW IF EXISTS totals
+`,
+    },
+    {
+      name: 'DROP TYPE … CASCADE drops the column of that type',
+      code: `--liquibase formatted sql
+--changeset a:1
+CREATE TYPE pipeline AS ENUM ('covid', 'universal');
+ALTER TABLE upload ADD COLUMN destination pipeline;
+--rollback DROP TYPE pipeline CASCADE;
+`,
+    },
   ],
   invalid: [
     {
@@ -124,6 +166,16 @@ ALTER TABLE orders ADD COLUMN invoice_id bigint;
 --rollback DROP TABLE invoices;
 `,
       },
+    },
+    {
+      name: 'a table dropped before it is created again (the DROP does not count for the CREATE after it)',
+      code: `--liquibase formatted sql
+--changeset a:1
+DROP TABLE IF EXISTS invoices;
+CREATE TABLE invoices (id int);
+⟦--rollback SELECT 1;⟧
+`,
+      messages: ['does not drop table invoices'],
     },
     {
       name: 'sqlFile creating a view, rolled back with a DELETE',
