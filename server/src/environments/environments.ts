@@ -337,6 +337,7 @@ export class Environments {
           case 'apply': {
             const only = identity(this.changesetIn(tree, params.changeset!));
             progress.report(`Applying ${only}`);
+            await eventLoopTurn();
             const result = await engine.update({ only });
             if (result.ran.length === 0) throw new EngineError(`${only} was not run: ${await this.whyNotRun(engine, only)}`);
             done.push(only);
@@ -346,11 +347,12 @@ export class Environments {
             const pending = (await engine.plan()).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun'));
             // one changeset per engine call, so a cancellation stops between two changesets, never inside one
             for (let i = 0; i < pending.length; i++) {
-              // PGlite runs in this thread and its promises settle without giving the event loop a turn, so a
-              // cancellation that arrived during the last changeset is still unread: let it in before checking
-              if (i > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+              // PGlite runs in this thread and its promises settle without giving the event loop a turn: the
+              // progress report would wait unsent, and a cancellation sent meanwhile unread, until the end
+              if (i > 0) await eventLoopTurn();
               if (progress.cancelled()) return { ok: false, cancelled: true, message: `Cancelled after ${done.length} changeset${done.length === 1 ? '' : 's'}.`, changesets: done };
               progress.report(`${i + 1}/${pending.length}: ${identity(pending[i].changeset)}`);
+              await eventLoopTurn();
               const result = await engine.update({ count: 1 });
               if (result.ran.length === 0) break;
               done.push(...result.ran.map((r) => identity(r.changeset)));
@@ -359,12 +361,14 @@ export class Environments {
           }
           case 'tag':
             progress.report(`Tagging ${name} as '${params.tag}'`);
+            await eventLoopTurn();
             await engine.tag(params.tag!);
             this.clearFailures(name, done);
             return { ok: true, message: `Tagged ${name} as '${params.tag}'.`, changesets: [] };
           default: {
             const by = this.rollbackSelection(params, tree);
             progress.report(`Rolling back on ${name}`);
+            await eventLoopTurn();
             const rows = await engine.rollback(by);
             done.push(...rows.map(identityOf));
           }
@@ -480,6 +484,11 @@ export class Environments {
     }
     return newestFirst.slice(0, by.count ?? 1).map(identityOf);
   }
+}
+
+/** a few milliseconds in which the event loop reads and writes the connection's messages */
+function eventLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 function contextsOf(setting: EnvironmentSetting): string[] {
