@@ -38,6 +38,13 @@ const changelog = `databaseChangeLog:
         - sqlFile:
             path: sql/orders.sql
             relativeToChangelogFile: true
+  - changeSet:
+      id: 003b-view
+      author: erin
+      changes:
+        - createView:
+            viewName: user_emails
+            selectQuery: SELECT email, nickname FROM users
   - include:
       file: more.sql
       relativeToChangelogFile: true
@@ -124,6 +131,11 @@ describe('hover on a table or column name', () => {
     expect(result.contents.value).toContain('**table** `users`');
     // the statements before it in the changeset ran: the column added just above is there
     expect(result.contents.value).toContain('| `nickname` | text | null |  |');
+  });
+
+  it("works in a built-in change's SQL (createView's selectQuery)", async () => {
+    const result = await hover('db/changelog.yaml', at('db/changelog.yaml', 'nickname FROM users', 3));
+    expect(result.contents.value).toContain('**column** `users.nickname` as of changeset `003b-view`');
   });
 
   it('works in a sqlFile .sql file and in formatted SQL, where the changeset creating the table is shown too', async () => {

@@ -71,18 +71,22 @@ function locate(
   const statements = statementsOf(changeset, lines);
   for (const [changeIndex, change] of changeset.changes.entries()) {
     const sql = change.sql;
-    if (sql && sql.file === file && (change.type === 'sql' || change.type === 'sqlFile')) {
+    // sql, sqlFile, and the SQL of a built-in (createView's selectQuery)
+    if (sql && sql.file === file) {
       const start = fileOffset(sql, 0);
       const end = fileOffset(sql, sql.text.length);
       // the SQL text is trimmed: blanks typed after its end still belong to it
       const tail = offset > end && /^\s*$/.test(fileText.slice(end, offset)) ? fileText.slice(end, offset) : undefined;
-      if (offset < start || (offset > end && tail === undefined)) continue;
-      const index = sqlIndexOf(sql, Math.min(offset, end));
-      const location: SqlLocation = { changelog, changeset, change, sql, index, offset, fileText, statementsBefore: countBefore(statements, changeIndex, file, position), lines };
-      if (tail) location.tail = tail;
-      return location;
+      if (offset >= start && (offset <= end || tail !== undefined)) {
+        const index = sqlIndexOf(sql, Math.min(offset, end));
+        const location: SqlLocation = { changelog, changeset, change, sql, index, offset, fileText, statementsBefore: countBefore(statements, changeIndex, file, position), lines };
+        if (tail) location.tail = tail;
+        return location;
+      }
     }
-    if (!sql && changeset.file === file && contains(change.range, position)) {
+    // elsewhere in a built-in change (its tableName, its columns): the YAML names tables and columns too
+    const raw = change.type === 'sql' || change.type === 'sqlFile';
+    if (!raw && changeset.file === file && contains(change.range, position)) {
       return { changelog, changeset, change, offset, fileText, statementsBefore: countBefore(statements, changeIndex, file, position), lines };
     }
   }
