@@ -11,7 +11,7 @@ import { commandString, runShellCommand, shellCommandOf } from './execute-comman
 import { asRaw, Params } from './generate-columns';
 import { isPrepared, preparedStatement } from './prepared-statements';
 import { modifySqlVisitors, type SqlVisitor } from './serialise';
-import { loadDataStatements, needsTableTypes, readLoadData, tableColumnsQuery, type TableColumnTypes } from './load-data';
+import { type LoadDataInput, loadDataStatements, loadUpdateDataRollback, needsTableTypes, readLoadData, tableColumnsQuery, type TableColumnTypes } from './load-data';
 
 /** One statement the engine sends, and where the user wrote it. */
 export interface PlannedStatement {
@@ -72,6 +72,25 @@ export function changeStatements(change: Change, context: SqlContext, objectQuot
   return generateSql(change, { defaultSchema: context.defaultSchema, objectQuotingStrategy: objectQuotingStrategy as never }).map((sql) => ({ sql, file: fileOf(change, context), range: change.typeRange }));
 }
 
+/** the column types of a loadData table when its untyped columns need them (retrieveMissingColumnLoadTypes) */
+async function tableTypes(input: LoadDataInput, db: PgDialect, database: Pick<Driver, 'query'>): Promise<TableColumnTypes> {
+  if (!needsTableTypes(input)) return undefined;
+  const query = tableColumnsQuery(input, db);
+  const { rows } = await database.query<{ name: string; type: string }>(query.sql, query.params);
+  return rows.length > 0 ? new Map(rows.map((r) => [db.correctObjectName(r.name, 'column') ?? r.name, r.type])) : undefined;
+}
+
+/** loadUpdateData's automatic rollback: the rows of its CSV deleted by primary key, typed as when it ran */
+function loadUpdateDataRollbackStatements(change: Change, context: SqlContext, objectQuotingStrategy: string | undefined, changelogFile: string): PlannedStatement[] {
+  const input = readLoadData(change, changelogFile);
+  const at = { file: changelogFile, range: change.typeRange };
+  const atRunTime = async (database: Pick<Driver, 'query'>): Promise<PlannedStatement[]> => {
+    const db = new PgDialect({ defaultSchema: context.defaultSchema, objectQuotingStrategy });
+    return loadUpdateDataRollback(input, db, await tableTypes(input, db, database)).map((s) => ({ ...at, sql: s.sql }));
+  };
+  return [{ ...at, sql: `-- loadUpdateData rollback: the rows of ${input.path}`, atRunTime }];
+}
+
 /**
  * The changes whose statements Liquibase makes while the changeset runs (generateStatementsVolatile), or sends as
  * prepared statements: what generateSql alone cannot give.
@@ -86,12 +105,7 @@ function runtimeStatements(change: Change, context: SqlContext, objectQuotingStr
       const input = readLoadData(change, changelogFile);
       const atRunTime = async (database: Pick<Driver, 'query'>): Promise<PlannedStatement[]> => {
         const db = dialect();
-        let table: TableColumnTypes;
-        if (needsTableTypes(input)) {
-          const query = tableColumnsQuery(input, db);
-          const { rows } = await database.query<{ name: string; type: string }>(query.sql, query.params);
-          if (rows.length > 0) table = new Map(rows.map((r) => [db.correctObjectName(r.name, 'column') ?? r.name, r.type]));
-        }
+        const table = await tableTypes(input, db, database);
         return loadDataStatements(input, db, table).map((s) => ({ ...at, sql: s.sql, ...(s.params ? { params: s.params } : {}) }));
       };
       return [{ ...at, sql: `-- ${change.type}: the rows of ${input.path}`, atRunTime }];
@@ -282,6 +296,10 @@ export function rollbackStatements(changeset: Changeset, changelog: Changelog, c
       const statements: PlannedStatement[] = [];
       for (const change of [...changeset.changes].reverse()) {
         if (!changeApplies(change)) continue;
+        if (change.type === 'loadUpdateData') {
+          statements.push(...withFile(loadUpdateDataRollbackStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
+          continue;
+        }
         const inverse = inverseOf(change);
         if (inverse === undefined) {
           throw new NoRollbackError(`No inverse to liquibase.change.core.${changeClassName(change.type)} created (changeset ${changeset.logicalPath}::${changeset.id}::${changeset.author} has no rollback).`);

@@ -588,7 +588,9 @@ export class Engine {
     const out = [`-- pg-changesets rollback SQL for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
     for (const target of targets) {
       out.push(`-- Rolling Back ChangeSet: ${identityOf(target.row)}`);
-      for (const s of target.statements) out.push(`${s.sql};`, '');
+      for (const s of target.statements) {
+        for (const resolved of s.atRunTime ? await s.atRunTime(this.driver, true) : [s]) out.push(`${resolved.sql};`, '');
+      }
       out.push(`${tables.deleteSqlLiteral(target.row)};`, '');
     }
     return out.join('\n');

@@ -375,6 +375,30 @@ export function loadDataStatements(input: LoadDataInput, db: PgDialect, table: T
   return out;
 }
 
+/** LoadUpdateDataChange.generateRollbackStatements: a DELETE of each row's primary key, in the rows' order */
+export function loadUpdateDataRollback(input: LoadDataInput, db: PgDialect, table: TableColumnTypes): LoadStatement[] {
+  const s = settingsOf(input.change);
+  if (s.primaryKey == null) throw new GenerateError('loadUpdateData requires primaryKey');
+  const keys = s.primaryKey.split(',');
+  const rows = rowsOf(input, columnsOf(input, table, db), s.schemaName, false);
+  const tableSql = db.qualified(s.schemaName, s.tableName);
+  return rows.map((row) => {
+    const values = new Map<string, JValue>(row.cells.map((cell) => [cell.name, valueOf(cell) ?? 'NULL']));
+    return { sql: `DELETE FROM ${tableSql} WHERE ${keyPredicate(db, keys, values)}` };
+  });
+}
+
+/** getWhere: `key = value` (or `key is NULL`) for each primary key column, joined with AND */
+function keyPredicate(db: PgDialect, keys: string[], values: Map<string, JValue>): string {
+  return keys
+    .map((key) => {
+      const value = values.get(key) ?? null;
+      const isNull = value == null || String(value).toUpperCase() === 'NULL';
+      return `${db.escape(key, 'column')}${isNull ? ' is NULL' : ` = ${valueToSqlByClass(value, db)}`}`;
+    })
+    .join(' AND ');
+}
+
 /** InsertOrUpdateGeneratorPostgres: an anonymous plpgsql block that updates the row and inserts it when absent */
 function insertOrUpdate(db: PgDialect, table: string, cells: LoadCell[], primaryKey: string | null, onlyUpdate: boolean): string {
   if (primaryKey == null) throw new GenerateError('loadUpdateData requires primaryKey');
@@ -387,13 +411,7 @@ function insertOrUpdate(db: PgDialect, table: string, cells: LoadCell[], primary
   }
   // the key columns as written between the commas, not trimmed
   const keys = primaryKey.split(',');
-  const where = keys
-    .map((key) => {
-      const value = values.get(key) ?? null;
-      const isNull = value == null || String(value).toUpperCase() === 'NULL';
-      return `${db.escape(key, 'column')}${isNull ? ' is NULL' : ` = ${valueToSqlByClass(value, db)}`}`;
-    })
-    .join(' AND ');
+  const where = keyPredicate(db, keys, values);
   // UpdateStatement's TreeMap: the columns to set sorted by name
   const updated = [...values].filter(([name]) => !keys.includes(name) && allowUpdate.get(name)).sort(([a], [b]) => javaCompare(a, b));
   let sql = 'DO\n$$\nBEGIN\n';

@@ -5,7 +5,7 @@ import type { Change } from '../../../server/src/changelog/model';
 import { CsvError, readCsv } from '../../../server/src/engine/csv';
 import { PgDialect } from '../../../server/src/engine/generate-db';
 import { GenerateError } from '../../../server/src/engine/generate-java';
-import { loadDataStatements, loadTypeOfColumn, needsTableTypes, readLoadData } from '../../../server/src/engine/load-data';
+import { loadDataStatements, loadTypeOfColumn, loadUpdateDataRollback, needsTableTypes, readLoadData } from '../../../server/src/engine/load-data';
 import { initSqlParser } from '../../../server/src/sql/statements';
 
 beforeAll(async () => {
@@ -102,6 +102,15 @@ describe('the SQL of loadData and loadUpdateData on PostgreSQL', () => {
       "DO\n$$\nBEGIN\nUPDATE public.edge_loaded SET active = FALSE, name = 'Dave', score = 1 WHERE id = 4;\nIF not found THEN\n" +
         "INSERT INTO public.edge_loaded (id, name, score, active) VALUES (4, 'Dave', 1, FALSE);\nEND IF;\nEND;\n$$\nLANGUAGE plpgsql",
     );
+  });
+
+  it("loadUpdateData rolls back by deleting each row's primary key (as Liquibase's rollback-count-sql printed it)", () => {
+    const { change, read } = changeOf(loadUpdate, { 'update.csv': update });
+    const table = new Map([['id', 'int4'], ['name', 'varchar'], ['score', 'numeric'], ['active', 'bool']]);
+    expect(loadUpdateDataRollback(readLoadData(change, changelogPath, read), db, table)).toEqual([
+      { sql: 'DELETE FROM public.edge_loaded WHERE id = 2' },
+      { sql: 'DELETE FROM public.edge_loaded WHERE id = 4' },
+    ]);
   });
 
   it('the value NULL (any case) is NULL; an empty STRING is an empty string; a skipped column is left out', () => {
