@@ -28,6 +28,8 @@ export interface ColumnReplacement {
   plainConversion?: boolean;
 }
 
+const LOCK_TIMEOUT = "SET lock_timeout = '5s'";
+
 /** One statement of a generated changeset; `dollarQuoted` ones must not be cut at their inner `;` by Liquibase. */
 interface Step {
   sql: string;
@@ -120,15 +122,26 @@ function expandContractPlan(r: ColumnReplacement, oldType: string, newType: stri
   return {
     expand: {
       comment: `Expand (${what}): add ${newName}, kept equal to ${r.column} by a trigger, and backfill it in batches that each commit`,
-      changes: [{ sql: `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${fresh} ${newType}` }, syncFunction, dropTrigger, createTrigger, backfill],
+      changes: [
+        // the statements that lock the table give up after 5 s instead of queueing every query behind a long transaction
+        { sql: LOCK_TIMEOUT },
+        { sql: `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${fresh} ${newType}` },
+        syncFunction,
+        dropTrigger,
+        createTrigger,
+        // the backfill waits for row locks as long as it takes (it runs outside a transaction, so the setting would outlive it)
+        { sql: 'RESET lock_timeout' },
+        backfill,
+      ],
       rollback: [dropTrigger, { sql: `DROP FUNCTION IF EXISTS ${fn}` }, { sql: `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${fresh}` }],
     },
     contract: {
       comment: `Contract (${what}): ships once no running version of the application uses ${oldName}; drops it with its sync trigger`,
       changes: [
-        { sql: `DROP TRIGGER ${trigger} ON ${table};` },
-        { sql: `DROP FUNCTION ${fn};` },
-        { sql: `-- pgcs-ignore drop-column: the contract step, shipped once no running version uses ${oldName}\nALTER TABLE ${table} DROP COLUMN ${old};` },
+        { sql: `SET LOCAL ${LOCK_TIMEOUT.slice('SET '.length)}` },
+        { sql: `DROP TRIGGER ${trigger} ON ${table}` },
+        { sql: `DROP FUNCTION ${fn}` },
+        { sql: `-- pgcs-ignore drop-column: the contract step, shipped once no running version uses ${oldName}\nALTER TABLE ${table} DROP COLUMN ${old}` },
       ],
       rollback: [
         { sql: `ALTER TABLE ${table} ADD COLUMN ${old} ${oldType}` },
@@ -169,7 +182,7 @@ function yamlChangesets(changeset: Changeset, lines: LineIndex, plan: Plan): str
   const contract = [
     ...header(`${changeset.id}-contract`, [`labels: ${yamlScalar(labels ? `${labels}, contract` : 'contract')}`], plan.contract.comment),
     // the contract's statements run as one sql change, so its pgcs-ignore sits right above the DROP COLUMN it silences
-    ...steps('changes', [{ sql: plan.contract.changes.map((s) => s.sql).join('\n') }]),
+    ...steps('changes', [{ sql: plan.contract.changes.map((s) => `${s.sql};`).join('\n') }]),
     ...steps('rollback', plan.contract.rollback),
   ];
   return [...expand, ...contract.map((line, i) => (i === 0 ? `${item}${line}` : line))].join('\n');
@@ -183,12 +196,15 @@ function yamlChange(step: Step, indent: string): string {
   return [`${indent}- sql: |`, ...step.sql.split('\n').map((l) => (l ? `${inner}${l}` : ''))].join('\n');
 }
 
+/** a YAML plain scalar in block context: starts with a letter, no `: ` or ` #` inside, no line break, no trailing blank or colon */
 function yamlPlain(text: string): boolean {
-  return /^[A-Za-z]/.test(text) && !/: |\s#|[\n{}[\],&*!|>'"%@`]/.test(text);
+  return /^[A-Za-z]/.test(text) && !/: |\s#|\n|[\s:]$/.test(text);
 }
 
 function yamlScalar(text: string): string {
-  return yamlPlain(text) || /^[\w.-]+$/.test(text) ? text : `'${text.replace(/'/g, "''")}'`;
+  // YAML 1.1 (SnakeYAML) reads these words as booleans or null
+  const keyword = /^(y|n|yes|no|true|false|on|off|null|~)$/i.test(text);
+  return !keyword && (yamlPlain(text) || /^[\w.-]+$/.test(text)) ? text : `'${text.replace(/'/g, "''")}'`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -208,9 +224,10 @@ function formattedSqlChangesets(changeset: Changeset, plan: Plan): string | unde
     ...plan.expand.rollback.map((s) => `--rollback ${s.sql};`),
   ];
   const contract = [
-    `--changeset ${changeset.author}:${changeset.id}-contract ${attributes([`labels:${labels ? `${labels},contract` : 'contract'}`, 'rollbackEndDelimiter:/'])}`,
+    // Liquibase reads rollbackEndDelimiter as the changeset's endDelimiter too (its pattern matches inside the name): say so
+    `--changeset ${changeset.author}:${changeset.id}-contract ${attributes([`labels:${labels ? `${labels},contract` : 'contract'}`, 'endDelimiter:/', 'rollbackEndDelimiter:/'])}`,
     `--comment: ${plan.contract.comment}`,
-    ...plan.contract.changes.map((s) => s.sql),
+    delimited(plan.contract.changes),
     // `--rollback` lines, not a /* liquibase rollback */ block: Liquibase joins a block's lines without line breaks
     ...delimited(plan.contract.rollback).split('\n').map((line) => `--rollback ${line}`),
   ];

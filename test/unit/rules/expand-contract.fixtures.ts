@@ -36,6 +36,7 @@ export const renameInYamlSql: ExpandContractCase = {
       runInTransaction: false
       comment: 'Expand (the rename of users.name to full_name): add users.full_name, kept equal to name by a trigger, and backfill it in batches that each commit'
       changes:
+        - sql: SET lock_timeout = '5s'
         - sql: ALTER TABLE users ADD COLUMN IF NOT EXISTS full_name text
         - sql:
             splitStatements: false
@@ -59,6 +60,7 @@ export const renameInYamlSql: ExpandContractCase = {
               $$
         - sql: DROP TRIGGER IF EXISTS users_name_sync ON users
         - sql: CREATE TRIGGER users_name_sync BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_name_sync()
+        - sql: RESET lock_timeout
         - sql:
             splitStatements: false
             sql: |
@@ -87,6 +89,7 @@ export const renameInYamlSql: ExpandContractCase = {
       comment: 'Contract (the rename of users.name to full_name): ships once no running version of the application uses users.name; drops it with its sync trigger'
       changes:
         - sql: |
+            SET LOCAL lock_timeout = '5s';
             DROP TRIGGER users_name_sync ON users;
             DROP FUNCTION users_name_sync();
             -- pgcs-ignore drop-column: the contract step, shipped once no running version uses users.name
@@ -140,6 +143,7 @@ export const renameColumnChange: ExpandContractCase = {
       runInTransaction: false
       comment: 'Expand (the rename of users.name to full_name): add users.full_name, kept equal to name by a trigger, and backfill it in batches that each commit'
       changes:
+        - sql: SET lock_timeout = '5s'
         - sql: ALTER TABLE users ADD COLUMN IF NOT EXISTS full_name varchar(100)
         - sql:
             splitStatements: false
@@ -163,6 +167,7 @@ export const renameColumnChange: ExpandContractCase = {
               $$
         - sql: DROP TRIGGER IF EXISTS users_name_sync ON users
         - sql: CREATE TRIGGER users_name_sync BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_name_sync()
+        - sql: RESET lock_timeout
         - sql:
             splitStatements: false
             sql: |
@@ -192,6 +197,7 @@ export const renameColumnChange: ExpandContractCase = {
       comment: 'Contract (the rename of users.name to full_name): ships once no running version of the application uses users.name; drops it with its sync trigger'
       changes:
         - sql: |
+            SET LOCAL lock_timeout = '5s';
             DROP TRIGGER users_name_sync ON users;
             DROP FUNCTION users_name_sync();
             -- pgcs-ignore drop-column: the contract step, shipped once no running version uses users.name
@@ -238,6 +244,8 @@ CREATE TABLE users (id int, name text);
 
 --changeset a:2-expand runInTransaction:false endDelimiter:/
 --comment: Expand (the rename of users.name to full_name): add users.full_name, kept equal to name by a trigger, and backfill it in batches that each commit
+SET lock_timeout = '5s'
+/
 ALTER TABLE users ADD COLUMN IF NOT EXISTS full_name text
 /
 CREATE OR REPLACE FUNCTION users_name_sync() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -262,6 +270,8 @@ DROP TRIGGER IF EXISTS users_name_sync ON users
 /
 CREATE TRIGGER users_name_sync BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_name_sync()
 /
+RESET lock_timeout
+/
 DO $$
 DECLARE
   updated bigint;
@@ -280,12 +290,16 @@ $$
 --rollback DROP FUNCTION IF EXISTS users_name_sync();
 --rollback ALTER TABLE users DROP COLUMN IF EXISTS full_name;
 
---changeset a:2-contract labels:contract rollbackEndDelimiter:/
+--changeset a:2-contract labels:contract endDelimiter:/ rollbackEndDelimiter:/
 --comment: Contract (the rename of users.name to full_name): ships once no running version of the application uses users.name; drops it with its sync trigger
-DROP TRIGGER users_name_sync ON users;
-DROP FUNCTION users_name_sync();
+SET LOCAL lock_timeout = '5s'
+/
+DROP TRIGGER users_name_sync ON users
+/
+DROP FUNCTION users_name_sync()
+/
 -- pgcs-ignore drop-column: the contract step, shipped once no running version uses users.name
-ALTER TABLE users DROP COLUMN name;
+ALTER TABLE users DROP COLUMN name
 --rollback ALTER TABLE users ADD COLUMN name text
 --rollback /
 --rollback UPDATE users SET name = full_name
@@ -338,6 +352,7 @@ export const typeInYamlSql: ExpandContractCase = {
       runInTransaction: false
       comment: 'Expand (the change of orders.quantity to bigint): add orders.quantity_new, kept equal to quantity by a trigger, and backfill it in batches that each commit'
       changes:
+        - sql: SET lock_timeout = '5s'
         - sql: ALTER TABLE orders ADD COLUMN IF NOT EXISTS quantity_new bigint
         - sql:
             splitStatements: false
@@ -361,6 +376,7 @@ export const typeInYamlSql: ExpandContractCase = {
               $$
         - sql: DROP TRIGGER IF EXISTS orders_quantity_sync ON orders
         - sql: CREATE TRIGGER orders_quantity_sync BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION orders_quantity_sync()
+        - sql: RESET lock_timeout
         - sql:
             splitStatements: false
             sql: |
@@ -389,6 +405,7 @@ export const typeInYamlSql: ExpandContractCase = {
       comment: 'Contract (the change of orders.quantity to bigint): ships once no running version of the application uses orders.quantity; drops it with its sync trigger'
       changes:
         - sql: |
+            SET LOCAL lock_timeout = '5s';
             DROP TRIGGER orders_quantity_sync ON orders;
             DROP FUNCTION orders_quantity_sync();
             -- pgcs-ignore drop-column: the contract step, shipped once no running version uses orders.quantity
@@ -457,6 +474,7 @@ export const modifyDataTypeChange: ExpandContractCase = {
       runInTransaction: false
       comment: 'Expand (the change of orders.quantity to bigint): add orders.quantity_new, kept equal to quantity by a trigger, and backfill it in batches that each commit'
       changes:
+        - sql: SET lock_timeout = '5s'
         - sql: ALTER TABLE orders ADD COLUMN IF NOT EXISTS quantity_new bigint
         - sql:
             splitStatements: false
@@ -480,6 +498,7 @@ export const modifyDataTypeChange: ExpandContractCase = {
               $$
         - sql: DROP TRIGGER IF EXISTS orders_quantity_sync ON orders
         - sql: CREATE TRIGGER orders_quantity_sync BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION orders_quantity_sync()
+        - sql: RESET lock_timeout
         - sql:
             splitStatements: false
             sql: |
@@ -508,6 +527,7 @@ export const modifyDataTypeChange: ExpandContractCase = {
       comment: 'Contract (the change of orders.quantity to bigint): ships once no running version of the application uses orders.quantity; drops it with its sync trigger'
       changes:
         - sql: |
+            SET LOCAL lock_timeout = '5s';
             DROP TRIGGER orders_quantity_sync ON orders;
             DROP FUNCTION orders_quantity_sync();
             -- pgcs-ignore drop-column: the contract step, shipped once no running version uses orders.quantity
@@ -554,6 +574,8 @@ CREATE TABLE orders (id int, price numeric(10,2));
 
 --changeset a:2-expand runInTransaction:false endDelimiter:/
 --comment: Expand (the change of orders.price to integer): add orders.price_new, kept equal to price by a trigger, and backfill it in batches that each commit
+SET lock_timeout = '5s'
+/
 ALTER TABLE orders ADD COLUMN IF NOT EXISTS price_new integer
 /
 CREATE OR REPLACE FUNCTION orders_price_sync() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -578,6 +600,8 @@ DROP TRIGGER IF EXISTS orders_price_sync ON orders
 /
 CREATE TRIGGER orders_price_sync BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION orders_price_sync()
 /
+RESET lock_timeout
+/
 DO $$
 DECLARE
   updated bigint;
@@ -596,12 +620,16 @@ $$
 --rollback DROP FUNCTION IF EXISTS orders_price_sync();
 --rollback ALTER TABLE orders DROP COLUMN IF EXISTS price_new;
 
---changeset a:2-contract labels:contract rollbackEndDelimiter:/
+--changeset a:2-contract labels:contract endDelimiter:/ rollbackEndDelimiter:/
 --comment: Contract (the change of orders.price to integer): ships once no running version of the application uses orders.price; drops it with its sync trigger
-DROP TRIGGER orders_price_sync ON orders;
-DROP FUNCTION orders_price_sync();
+SET LOCAL lock_timeout = '5s'
+/
+DROP TRIGGER orders_price_sync ON orders
+/
+DROP FUNCTION orders_price_sync()
+/
 -- pgcs-ignore drop-column: the contract step, shipped once no running version uses orders.price
-ALTER TABLE orders DROP COLUMN price;
+ALTER TABLE orders DROP COLUMN price
 --rollback ALTER TABLE orders ADD COLUMN price numeric(10,2)
 --rollback /
 --rollback UPDATE orders SET price = price_new::numeric(10,2)

@@ -6,6 +6,7 @@ import { dropDefault } from '../../../server/src/rules/drop-default';
 import { dropNotNull } from '../../../server/src/rules/drop-not-null';
 import { dropTable } from '../../../server/src/rules/drop-table';
 import { newConstraintRejectsOldWrites } from '../../../server/src/rules/new-constraint-rejects-old-writes';
+import { RULES } from '../../../server/src/rules/registry';
 import { renameColumn } from '../../../server/src/rules/rename-column';
 import { renameTable } from '../../../server/src/rules/rename-table';
 import { setNotNull } from '../../../server/src/rules/set-not-null';
@@ -24,6 +25,11 @@ describe('the changelog after the expand/contract quick fix', () => {
         const { findings } = lintCase(rule, { name: c.name, code: c.output });
         expect(findings.map((f) => `${f.rule}: ${f.message}`), rule.meta.id).toEqual([]);
       }
+    });
+    it(`gives no finding of any rule on the expand and contract changesets: ${c.name}`, () => {
+      const findings = RULES.flatMap((rule) => lintCase(rule, { name: c.name, code: c.output }).findings);
+      const generated = findings.filter((f) => /-(expand|contract)$/.test(f.changeset?.id ?? ''));
+      expect(generated.map((f) => `${f.rule} (${f.changeset?.id}): ${f.message}`)).toEqual([]);
     });
   }
 });
