@@ -18,8 +18,12 @@ import { changesetStatements, type ChangesetStatement } from './statements';
 /** Applies one statement of the changeset `origin` to the schema. */
 export function applyStatement(schema: Schema, statement: ChangesetStatement, origin: Origin): void {
   const apply = APPLIERS[statement.kind];
-  if (apply) apply(schema, statement.body, origin, statement.text);
-  else if (statement.generated && statement.kind === 'DoStmt') applyGeneratedBlock(schema, statement);
+  try {
+    if (apply) apply(schema, statement.body, origin, statement.text);
+    else if (statement.generated && statement.kind === 'DoStmt') applyGeneratedBlock(schema, statement);
+  } catch {
+    // a node shape the replay did not expect leaves the schema knowing less; it must not stop the rules and the editor
+  }
 }
 
 /**
