@@ -19,8 +19,14 @@ export const appliedChangesetMissing: Rule = {
         'Never remove or rename an applied changeset: undo it with a new changeset (DROP …) instead. Restore a deleted ' +
         'one as it was. Only rows whose file the changelog still reads are checked, so a database shared by several ' +
         'changelogs is not reported against the wrong one.',
-      bad: '# changeset 7 ran on staging, then was deleted from changelog.yaml',
-      good: '- changeSet:\n    id: 8\n    author: alice\n    changes:\n      - dropTable:\n          tableName: legacy_export',
+      bad:
+        '# staging ran changelog.yaml::7::alice (createTable legacy_export); changeset 7 was then deleted\n' +
+        'databaseChangeLog:\n  - changeSet:\n      id: 6\n      author: alice\n      changes:\n        - tagDatabase:\n            tag: v6',
+      good:
+        'databaseChangeLog:\n  - changeSet:\n      id: 6\n      author: alice\n      changes:\n        - tagDatabase:\n            tag: v6\n' +
+        '  - changeSet:\n      id: 7\n      author: alice\n      changes:\n        - createTable:\n            tableName: legacy_export\n' +
+        '            columns:\n              - column:\n                  name: id\n                  type: bigint\n' +
+        '  - changeSet:\n      id: 8\n      author: alice\n      changes:\n        - dropTable:\n            tableName: legacy_export',
     },
   },
   changelog(context) {

@@ -46,7 +46,10 @@ export const missingRollback: Rule = {
       return;
     }
     const how = changeset.kind === 'formatted-sql' ? 'Add --rollback lines that undo it' : 'Add a rollback block that undoes it';
-    const fix = generateRollback(context);
+    // lint runs on every keystroke and most changesets are unchanged (same object, same statements): keep their fix
+    let cached = fixes.get(changeset);
+    if (!cached || cached.statements !== context.statements) fixes.set(changeset, (cached = { statements: context.statements, fix: generateRollback(context) }));
+    const fix = cached.fix;
     context.report({
       message:
         `Changeset ${changeset.author}:${changeset.id} has no rollback and Liquibase cannot derive one for ${types.join(', ')}: ` +
@@ -58,13 +61,21 @@ export const missingRollback: Rule = {
   },
 };
 
+const fixes = new WeakMap<object, { statements: ChangesetStatement[]; fix: Fix | undefined }>();
+const inverses = new WeakMap<Change, boolean>();
+
 function hasInverse(change: Change): boolean {
-  try {
-    return inverseOf(change) !== undefined;
-  } catch {
-    // a change too broken to invert is reported by the loader
-    return true;
+  let has = inverses.get(change);
+  if (has === undefined) {
+    try {
+      has = inverseOf(change) !== undefined;
+    } catch {
+      // a change too broken to invert is reported by the loader
+      has = true;
+    }
+    inverses.set(change, has);
   }
+  return has;
 }
 
 /**
