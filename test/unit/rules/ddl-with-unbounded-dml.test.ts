@@ -42,6 +42,15 @@ ALTER TABLE users ADD COLUMN active boolean;
 DELETE FROM sessions;
 `,
     },
+    {
+      name: 'an ignore comment with a reason on the UPDATE',
+      code: `--liquibase formatted sql
+--changeset a:1
+ALTER TABLE settings ADD COLUMN theme text;
+-- pgcs-ignore ddl-with-unbounded-dml: settings has one row
+UPDATE settings SET theme = 'dark';
+`,
+    },
   ],
   invalid: [
     {

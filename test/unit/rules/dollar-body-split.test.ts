@@ -35,6 +35,14 @@ CREATE FUNCTION one() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;
               CREATE FUNCTION two() RETURNS int AS $$ SELECT 1; SELECT 2 $$ LANGUAGE sql;
 `,
     },
+    {
+      name: 'an ignore comment on the function',
+      code: `--liquibase formatted sql
+--changeset a:1
+-- pgcs-ignore dollar-body-split: run by pgcs only, never by Liquibase
+CREATE FUNCTION two() RETURNS int AS $$ SELECT 1; SELECT 2 $$ LANGUAGE sql;
+`,
+    },
   ],
   invalid: [
     {

@@ -140,6 +140,22 @@ DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;
       },
     },
     {
+      name: 'a changeset already outside a transaction: the fix only adds CONCURRENTLY',
+      code: `--liquibase formatted sql
+--changeset a:1 runInTransaction:false
+-- email lookups
+⟦CREATE INDEX users_email_idx ON users (email)⟧;
+`,
+      messages: ['users'],
+      fix: {
+        output: `--liquibase formatted sql
+--changeset a:1 runInTransaction:false
+-- email lookups
+CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+`,
+      },
+    },
+    {
       name: 'CREATE INDEX in a sqlFile: CONCURRENTLY goes into the .sql file, runInTransaction into the changelog',
       code: {
         'changelog.yaml': `databaseChangeLog:
