@@ -1,4 +1,4 @@
-import { alteredTable, isNewColumn, knownColumn } from './altered-columns';
+import { alteredTable, isNewColumn, knownColumn, knownTable } from './altered-columns';
 import type { Rule } from './rule';
 
 export const dropDefault: Rule = {
@@ -23,8 +23,11 @@ export const dropDefault: Rule = {
     for (const command of table.commands) {
       // ALTER COLUMN … SET DEFAULT x has a def; DROP DEFAULT has none
       if (command.subtype !== 'AT_ColumnDefault' || command.def || !command.name || isNewColumn(context, table, command.name)) continue;
+      // a column the schema knows in full and without a default: nothing changes for its writers
+      const known = knownColumn(context, table, command.name);
+      if (known && !known.default && knownTable(context, table)?.columnsKnown) continue;
       const column = `${table.written}.${command.name}`;
-      const result = knownColumn(context, table, command.name)?.notNull
+      const result = known?.notNull
         ? `fail, since ${command.name} is NOT NULL`
         : `store NULL in ${command.name}, which its readers never expected`;
       context.report({

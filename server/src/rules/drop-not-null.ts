@@ -1,4 +1,4 @@
-import { alteredTable, isNewColumn } from './altered-columns';
+import { alteredTable, isNewColumn, knownColumn } from './altered-columns';
 import type { Rule } from './rule';
 
 export const dropNotNull: Rule = {
@@ -24,6 +24,9 @@ export const dropNotNull: Rule = {
     if (!table || context.isNewTable(table.name, table.schema)) return;
     for (const command of table.commands) {
       if (command.subtype !== 'AT_DropNotNull' || !command.name || isNewColumn(context, table, command.name)) continue;
+      // a column the schema knows to be nullable already: nothing changes for its readers
+      const known = knownColumn(context, table, command.name);
+      if (known && !known.notNull) continue;
       context.report({
         message: `Dropping NOT NULL on ${table.written}.${command.name} lets NULLs reach the application version still running, which expects ${command.name} never to be NULL. Ship a version that handles NULL in ${command.name} first.`,
         range: statement.range,

@@ -1,4 +1,4 @@
-import { knownColumn, writtenName } from './altered-columns';
+import { isNewColumn, knownColumn, writtenName } from './altered-columns';
 import { expandContractFix } from './expand-contract';
 import type { Rule } from './rule';
 
@@ -28,12 +28,14 @@ export const renameColumn: Rule = {
     const { relname, schemaname } = body.relation ?? {};
     if (!relname || context.isNewTable(relname, schemaname)) return;
     const table = { name: relname, schema: schemaname, written: writtenName(relname, schemaname), commands: [] };
+    // a column this changeset added: no running version knows it yet
+    if (isNewColumn(context, table, body.subname)) return;
     // renameColumn's columnDataType, else the type the schema knows
     const written = statement.generated ? statement.change.params.columnDataType?.value : undefined;
     const oldType = typeof written === 'string' && written ? written : knownColumn(context, table, body.subname)?.type || undefined;
     const fix = expandContractFix(context, statement, { kind: 'rename', table, column: body.subname, newColumn: body.newname, oldType });
     context.report({
-      message: `Renaming column ${relname}.${body.subname} to ${body.newname} breaks the application version still running, which queries ${body.subname}. Add the new column and keep both in sync (expand), drop the old one in a later release (contract).`,
+      message: `Renaming column ${table.written}.${body.subname} to ${body.newname} breaks the application version still running, which queries ${body.subname}. Add the new column and keep both in sync (expand), drop the old one in a later release (contract).`,
       range: statement.range,
       fixes: fix ? [fix] : undefined,
     });

@@ -1,5 +1,5 @@
 import type { Constraint } from '../schema/schema';
-import { alteredTable, isNewColumn } from './altered-columns';
+import { alteredTable, isNewColumn, knownColumn } from './altered-columns';
 import type { Rule } from './rule';
 
 export const setNotNull: Rule = {
@@ -30,6 +30,8 @@ export const setNotNull: Rule = {
     for (const command of table.commands) {
       // a column this changeset added is add-required-column's
       if (command.subtype !== 'AT_SetNotNull' || !command.name || isNewColumn(context, table, command.name)) continue;
+      // already NOT NULL: nothing changes for any writer
+      if (knownColumn(context, table, command.name)?.notNull) continue;
       if (hasValidatedNotNullCheck(context.schema.table(table.name, table.schema)?.constraints ?? [], command.name)) continue;
       context.report({
         message: `Making ${table.written}.${command.name} NOT NULL rejects every write of the application version still running that stores NULL in it, and scans the table under an ACCESS EXCLUSIVE lock. Add CHECK (${command.name} IS NOT NULL) NOT VALID, validate it in a later changeset, then SET NOT NULL.`,

@@ -16,6 +16,16 @@ ruleTester(dropDefault, {
             ALTER TABLE invoices ALTER COLUMN status SET DEFAULT 'open';
 `,
     },
+    {
+      name: 'DROP DEFAULT on a column an earlier changeset created without a default (nothing changes)',
+      code: `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE orders (id int, status text);
+
+--changeset a:2
+ALTER TABLE orders ALTER COLUMN status DROP DEFAULT;
+`,
+    },
   ],
   invalid: [
     {

@@ -23,6 +23,16 @@ ruleTester(dropNotNull, {
 ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
 `,
     },
+    {
+      name: 'DROP NOT NULL on a column the schema knows to be nullable (nothing changes)',
+      code: `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE users (id int, email text);
+
+--changeset a:2
+ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
+`,
+    },
   ],
   invalid: [
     {

@@ -11,6 +11,7 @@ import { renameColumn } from '../../../server/src/rules/rename-column';
 import { renameTable } from '../../../server/src/rules/rename-table';
 import { setNotNull } from '../../../server/src/rules/set-not-null';
 import { initSqlParser } from '../../../server/src/sql/statements';
+import type { Fix } from '../../../server/src/rules/rule';
 import { RENAME_CASES, TYPE_CASES } from './expand-contract.fixtures';
 import { lintCase } from './rule-tester';
 
@@ -32,4 +33,40 @@ describe('the changelog after the expand/contract quick fix', () => {
       expect(generated.map((f) => `${f.rule} (${f.changeset?.id}): ${f.message}`)).toEqual([]);
     });
   }
+
+  it('quotes mixed-case and reserved names and keeps the table in its schema', () => {
+    const code = `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE app."Users" (id int, "Name" text);
+
+--changeset a:2
+ALTER TABLE app."Users" RENAME COLUMN "Name" TO "user";
+`;
+    const { findings } = lintCase(renameColumn, { name: 'quoted', code });
+    const fix = findings[0].fixes?.[0] as Fix;
+    const text = fix.edits[0].newText;
+    expect(text).toContain('ALTER TABLE app."Users" ADD COLUMN IF NOT EXISTS "user" text');
+    expect(text).toContain('CREATE OR REPLACE FUNCTION app."Users_Name_sync"() RETURNS trigger');
+    expect(text).toContain('NEW."user" := NEW."Name";');
+    expect(text).toContain('CREATE TRIGGER "Users_Name_sync" BEFORE INSERT OR UPDATE ON app."Users" FOR EACH ROW EXECUTE FUNCTION app."Users_Name_sync"()');
+    expect(text).toContain('ALTER TABLE app."Users" DROP COLUMN "Name"');
+    const fixed = code.slice(0, code.indexOf('--changeset a:2')) + text + '\n';
+    for (const rule of COMPATIBILITY_RULES) expect(lintCase(rule, { name: 'fixed', code: fixed }).findings, rule.meta.id).toEqual([]);
+  });
+
+  it('offers no fix when the changeset does more than the rename, or the column type is unknown', () => {
+    const code = `--liquibase formatted sql
+--changeset a:1
+ALTER TABLE users RENAME COLUMN name TO full_name;
+
+--changeset a:2
+CREATE TABLE orders (id int, total int);
+
+--changeset a:3
+ALTER TABLE orders ALTER COLUMN total TYPE bigint;
+CREATE INDEX orders_total ON orders (total);
+`;
+    expect(lintCase(renameColumn, { name: 'unknown type', code }).findings[0].fixes).toBeUndefined();
+    expect(lintCase(changeColumnType, { name: 'two statements', code }).findings[0].fixes).toBeUndefined();
+  });
 });

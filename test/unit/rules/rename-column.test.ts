@@ -24,6 +24,14 @@ ruleTester(renameColumn, {
 ALTER TABLE users RENAME COLUMN name TO full_name;
 `,
     },
+    {
+      name: 'a column renamed in the changeset that added it',
+      code: `--liquibase formatted sql
+--changeset a:1
+ALTER TABLE users ADD COLUMN nick text;
+ALTER TABLE users RENAME COLUMN nick TO nickname;
+`,
+    },
   ],
   invalid: [
     // the expand/contract quick fix on raw SQL in YAML, the built-in renameColumn and formatted SQL

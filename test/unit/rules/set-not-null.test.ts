@@ -37,6 +37,16 @@ ALTER TABLE users ALTER COLUMN email SET NOT NULL;
 ALTER TABLE users DROP CONSTRAINT users_email_not_null;
 `,
     },
+    {
+      name: 'SET NOT NULL on a column an earlier changeset already made NOT NULL (nothing changes)',
+      code: `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE users (id int, email text NOT NULL);
+
+--changeset a:2
+ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+`,
+    },
   ],
   invalid: [
     {
