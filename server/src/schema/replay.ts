@@ -208,12 +208,11 @@ const APPLIERS: Record<string, Applier> = {
     switch (body.renameType) {
       case 'OBJECT_COLUMN': {
         if (!rel?.relname || !body.subname || !body.newname) return;
-        const table = schema.tables.get(relationKey(rel.relname, rel.schemaname));
-        if (table) renameColumn(schema, table, body.subname, body.newname);
-        else {
-          const view = schema.views.get(relationKey(rel.relname, rel.schemaname));
-          if (view?.columns) view.columns = view.columns.map((c) => (c === body.subname ? body.newname : c));
-        }
+        const key = relationKey(rel.relname, rel.schemaname);
+        const view = schema.tables.has(key) ? undefined : schema.views.get(key);
+        if (view) {
+          if (view.columns) view.columns = view.columns.map((c) => (c === body.subname ? body.newname : c));
+        } else if (schema.tables.has(key) || !body.missing_ok) renameColumn(schema, schema.tableOrExisting(rel.relname, rel.schemaname), body.subname, body.newname);
         return;
       }
       case 'OBJECT_TABCONSTRAINT': {
@@ -231,9 +230,16 @@ const APPLIERS: Record<string, Applier> = {
       case 'OBJECT_MATVIEW':
       case 'OBJECT_SEQUENCE':
       case 'OBJECT_INDEX':
-      case 'OBJECT_FOREIGN_TABLE':
-        if (rel?.relname && body.newname) moveRelation(schema, relationKey(rel.relname, rel.schemaname), body.newname, rel.schemaname);
+      case 'OBJECT_FOREIGN_TABLE': {
+        if (!rel?.relname || !body.newname) return;
+        const key = relationKey(rel.relname, rel.schemaname);
+        // a table the changelog never saw is renamed: under its new name it is an existing table
+        if (body.renameType === 'OBJECT_TABLE' && !body.missing_ok && !schema.relation(rel.relname, rel.schemaname) && !schema.indexes.has(key)) {
+          schema.tableOrExisting(rel.relname, rel.schemaname);
+        }
+        moveRelation(schema, key, body.newname, rel.schemaname);
         return;
+      }
     }
   },
 

@@ -183,10 +183,15 @@ ALTER TABLE t DROP COLUMN a, SET UNLOGGED;`,
   },
   {
     name: 'a table the changelog never created is existing, with only the columns the changelog added',
-    code: sqlChangelog('ALTER TABLE legacy ADD COLUMN note text;', 'CREATE INDEX ON legacy (note);'),
+    code: sqlChangelog('ALTER TABLE legacy ADD COLUMN note text;', 'CREATE INDEX ON legacy (note);', 'ALTER TABLE old_name RENAME TO new_name;\nALTER TABLE other RENAME COLUMN a TO b;'),
     expected: {
-      tables: { legacy: { origin: 'existing', columnsKnown: false, columns: ['note text @0'], constraints: [], indexes: ['legacy_note_idx (note)'] } },
+      tables: {
+        legacy: { origin: 'existing', columnsKnown: false, columns: ['note text @0'], constraints: [], indexes: ['legacy_note_idx (note)'] },
+        new_name: { origin: 'existing', columnsKnown: false, columns: [] },
+        other: { origin: 'existing', columnsKnown: false, columns: [] },
+      },
     },
+    absent: ['old_name'],
   },
   {
     name: 'renames keep origin: columns (in place), tables, constraints, indexes; constraint and index of a key share the name',
