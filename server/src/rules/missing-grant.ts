@@ -152,7 +152,10 @@ function afterStatement(changelog: Changelog, statement: ChangesetStatement, gra
   const { line, character } = statement.range.end;
   const rest = (lines[line] ?? '').replace(/\r$/, '').slice(character);
   const semicolon = /^\s*;/.exec(rest);
-  const at: Position = { line, character: character + (semicolon ? semicolon[0].length : 0) };
+  let offset = semicolon ? semicolon[0].length : 0;
+  // a comment that ends the line stays with the CREATE
+  if (semicolon && /^\s*(--.*)?$/.test(rest.slice(offset))) offset = rest.length;
+  const at: Position = { line, character: character + offset };
   const eol = lines[line]?.endsWith('\r') ? '\r\n' : '\n';
   return { file: statement.file, range: { start: at, end: at }, newText: `${semicolon ? '' : ';'}${grants.map((g) => `${eol}${g};`).join('')}` };
 }

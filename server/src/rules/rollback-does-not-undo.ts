@@ -71,7 +71,8 @@ function fixOf(context: ChangesetContext, drops: string[]): Fix[] | undefined {
   if (changeset.kind === 'formatted-sql') {
     // above the first --rollback line
     const at = { line: rollback.range.start.line, character: 0 };
-    return [{ title: TITLE, edits: [{ file: changeset.file, range: { start: at, end: at }, newText: drops.map((d) => `--rollback ${d};\n`).join('') }] }];
+    const eol = (linesOf(changelog, changeset.file)[at.line] ?? '').endsWith('\r') ? '\r\n' : '\n';
+    return [{ title: TITLE, edits: [{ file: changeset.file, range: { start: at, end: at }, newText: drops.map((d) => `--rollback ${d};${eol}`).join('') }] }];
   }
   if (changeset.kind !== 'yaml' || /\.json$/i.test(changeset.file)) return undefined;
   // a `- sql:` item before the rollback's first change, at that item's indentation
@@ -81,6 +82,7 @@ function fixOf(context: ChangesetContext, drops: string[]): Fix[] | undefined {
   const dash = line.lastIndexOf('- ', firstChange.range.start.character);
   if (dash < 0 || line.slice(0, dash).trim() !== '') return undefined;
   const at = { line: firstChange.range.start.line, character: 0 };
-  const newText = drops.map((d) => `${' '.repeat(dash)}- sql: ${d}\n`).join('');
+  const eol = line.endsWith('\r') ? '\r\n' : '\n';
+  const newText = drops.map((d) => `${' '.repeat(dash)}- sql: ${d}${eol}`).join('');
   return [{ title: TITLE, edits: [{ file: changeset.file, range: { start: at, end: at }, newText }] }];
 }

@@ -140,6 +140,52 @@ GRANT SELECT ON billing.invoices TO app_user;
       },
     },
     {
+      name: 'a YAML block scalar followed by another change, roles configured',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: |
+            ⟦CREATE TABLE invoices (id int)⟧;
+            ⟦CREATE SEQUENCE invoice_no⟧;
+        - tagDatabase:
+            tag: v1
+`,
+      config: APP,
+      messages: ['table invoices without SELECT, INSERT, UPDATE, DELETE for app_user', 'sequence invoice_no without USAGE, SELECT for app_user'],
+      fix: {
+        output: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: |
+            CREATE TABLE invoices (id int);
+            CREATE SEQUENCE invoice_no;
+        - sql: GRANT SELECT, INSERT, UPDATE, DELETE ON invoices TO app_user
+        - tagDatabase:
+            tag: v1
+`,
+      },
+    },
+    {
+      name: 'formatted SQL with a comment after the CREATE: the GRANT goes on the next line',
+      code: `--liquibase formatted sql
+--changeset a:1
+⟦CREATE TABLE invoices (id int)⟧; -- billing
+`,
+      config: APP,
+      messages: ['table invoices'],
+      fix: {
+        output: `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE invoices (id int); -- billing
+GRANT SELECT, INSERT, UPDATE, DELETE ON invoices TO app_user;
+`,
+      },
+    },
+    {
       name: 'the built-in createTable: the GRANT comes as a sql change after it',
       code: `databaseChangeLog:
   - changeSet:

@@ -126,6 +126,46 @@ INSERT INTO countries VALUES ('FR', 'France');
       },
     },
     {
+      name: 'a YAML changeset ending in a block scalar, followed by another changeset',
+      code: `databaseChangeLog:
+- ⟦changeSet⟧:
+    id: 1
+    author: a
+    changes:
+    - sql: |
+        CREATE TABLE invoices (id int);
+        ALTER TABLE invoices ADD COLUMN total numeric;
+
+- changeSet:
+    id: 2
+    author: a
+    changes:
+    - tagDatabase:
+        tag: v1
+`,
+      messages: ['has no rollback'],
+      fix: {
+        output: `databaseChangeLog:
+- changeSet:
+    id: 1
+    author: a
+    changes:
+    - sql: |
+        CREATE TABLE invoices (id int);
+        ALTER TABLE invoices ADD COLUMN total numeric;
+    rollback:
+      - sql: DROP TABLE invoices
+
+- changeSet:
+    id: 2
+    author: a
+    changes:
+    - tagDatabase:
+        tag: v1
+`,
+      },
+    },
+    {
       name: 'formatted SQL adding a column to an existing table, a sequence and an index in a schema',
       code: `--liquibase formatted sql
 

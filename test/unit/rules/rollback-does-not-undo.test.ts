@@ -178,6 +178,17 @@ CREATE TABLE invoices (id int);
       messages: ['does not drop table invoices'],
     },
     {
+      name: 'a file with CRLF line ends keeps them in the fix',
+      code: '--liquibase formatted sql\r\n--changeset a:1\r\nCREATE TABLE invoices (id int);\r\nCREATE INDEX orders_invoice_idx ON orders (id);\r\n⟦--rollback DROP TABLE invoices;⟧\r\n',
+      messages: ['does not drop index orders_invoice_idx'],
+      fix: {
+        output: {
+          'changelog.sql':
+            '--liquibase formatted sql\r\n--changeset a:1\r\nCREATE TABLE invoices (id int);\r\nCREATE INDEX orders_invoice_idx ON orders (id);\r\n--rollback DROP INDEX orders_invoice_idx;\r\n--rollback DROP TABLE invoices;\r\n',
+        },
+      },
+    },
+    {
       name: 'sqlFile creating a view, rolled back with a DELETE',
       code: {
         'changelog.yaml': `databaseChangeLog:
