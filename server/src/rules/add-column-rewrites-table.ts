@@ -57,7 +57,8 @@ export const addColumnRewritesTable: Rule = {
         'identity column, or a GENERATED … STORED column makes PostgreSQL write a value into every row: it rewrites the ' +
         'whole table and its indexes while holding the ACCESS EXCLUSIVE lock of ALTER TABLE, so no query reads or writes ' +
         'the table until the rewrite ends. (A constant or stable default such as now() is only recorded in the catalog ' +
-        'since PostgreSQL 11; before 11, any default rewrites.)',
+        'since PostgreSQL 11; before 11, any default rewrites.)' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES>',
       instead:
         'Add the column without the default, then ALTER COLUMN … SET DEFAULT (applies to new rows only, no rewrite), and ' +
         'fill the existing rows with batched UPDATEs in separate changesets. For a computed value, a trigger plus a ' +

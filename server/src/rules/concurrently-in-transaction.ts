@@ -51,7 +51,8 @@ export const concurrentlyInTransaction: Rule = {
         'CREATE/DROP DATABASE and ALTER SYSTEM (and ALTER TYPE … ADD VALUE before PostgreSQL 12) inside a transaction block: ' +
         '"cannot run inside a transaction block". Liquibase runs each changeset in a transaction unless runInTransaction is ' +
         'false, so the changeset fails on every environment. (CONCURRENTLY exists to avoid the SHARE / ACCESS EXCLUSIVE ' +
-        'lock of the plain command: it takes SHARE UPDATE EXCLUSIVE and lets reads and writes go on.)',
+        'lock of the plain command: it takes SHARE UPDATE EXCLUSIVE and lets reads and writes go on.)' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY>',
       instead:
         'Set runInTransaction: false on the changeset, and keep such a command alone in its changeset (a failure halfway ' +
         'leaves the earlier statements committed; an interrupted CONCURRENTLY build leaves an INVALID index to drop).',

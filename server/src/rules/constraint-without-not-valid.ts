@@ -25,7 +25,8 @@ export const constraintWithoutNotValid: Rule = {
         'ALTER TABLE … ADD CONSTRAINT … CHECK holds an ACCESS EXCLUSIVE lock (no reads, no writes) and … FOREIGN KEY a ' +
         'SHARE ROW EXCLUSIVE lock on the table and on the referenced table (no writes) while PostgreSQL reads every row ' +
         'to check it: on a big table, minutes of downtime. Adding it NOT VALID and running VALIDATE CONSTRAINT in the same ' +
-        'transaction gains nothing: the strong lock is held until the transaction commits, through the validation.',
+        'transaction gains nothing: the strong lock is held until the transaction commits, through the validation.' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES>, <https://www.postgresql.org/docs/current/explicit-locking.html>',
       instead:
         'Add the constraint NOT VALID (a short lock; new and updated rows are checked from then on), then VALIDATE ' +
         'CONSTRAINT in a separate changeset: it checks the old rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.',

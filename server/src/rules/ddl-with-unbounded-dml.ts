@@ -26,7 +26,8 @@ export const ddlWithUnboundedDml: Rule = {
         'Liquibase runs a changeset in one transaction, and PostgreSQL holds every lock until the transaction ends. DDL ' +
         'such as ALTER TABLE takes an ACCESS EXCLUSIVE lock (CREATE INDEX: SHARE); an UPDATE or DELETE without WHERE in ' +
         'the same changeset keeps that lock for as long as it takes to write every row, and holds row locks on every row ' +
-        'until the end: the table is unavailable for the whole data migration.',
+        'until the end: the table is unavailable for the whole data migration.' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/explicit-locking.html>',
       instead:
         'Put the schema change and the data change in separate changesets, and change the data in batches (UPDATE … WHERE ' +
         'id BETWEEN … in several changesets, or a job outside the migration).',

@@ -17,7 +17,8 @@ export const dollarBodySplit: Rule = {
         'Liquibase splits SQL at every `;` when splitStatements is true (the default), and its splitter does not know ' +
         "PostgreSQL's dollar quoting: a CREATE FUNCTION or DO block whose $$ body contains `;` is sent in pieces, and " +
         'PostgreSQL rejects the first piece ("unterminated dollar-quoted string"). The changeset fails under Liquibase ' +
-        'although psql and pgcs run it fine.',
+        'although psql and pgcs run it fine.' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-DOLLAR-QUOTING>',
       instead:
         'Set splitStatements: false on the change (YAML) or on the --changeset line (formatted SQL). The SQL is then sent ' +
         'as one query; PostgreSQL still runs each statement of it.',

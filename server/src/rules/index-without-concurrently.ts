@@ -21,7 +21,8 @@ export const indexWithoutConcurrently: Rule = {
       why:
         'CREATE INDEX holds a SHARE lock on the table until the index is built: every INSERT, UPDATE and DELETE waits, ' +
         'for minutes on a big table. DROP INDEX takes an ACCESS EXCLUSIVE lock: even reads wait, and while it waits for ' +
-        'running queries, every new query on the table queues behind it.',
+        'running queries, every new query on the table queues behind it.' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY>, <https://www.postgresql.org/docs/current/explicit-locking.html>',
       instead:
         'CREATE INDEX CONCURRENTLY / DROP INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE: reads and writes go on) in a ' +
         'changeset with runInTransaction: false, since PostgreSQL refuses CONCURRENTLY inside a transaction block.',

@@ -50,7 +50,8 @@ export const missingLockTimeout: Rule = {
         'ALTER TABLE (most forms: ACCESS EXCLUSIVE), DROP, TRUNCATE, CREATE INDEX (SHARE), CREATE TRIGGER and ADD FOREIGN KEY ' +
         '(SHARE ROW EXCLUSIVE) must wait for every transaction using the table to finish, even a long-running SELECT. While ' +
         'it waits, every new query on the table queues behind it: a few seconds of DDL become an outage for as long as the ' +
-        'slowest transaction runs. pgcs update sets lock_timeout before each changeset; Liquibase and psql do not.',
+        'slowest transaction runs. pgcs update sets lock_timeout before each changeset; Liquibase and psql do not.' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/explicit-locking.html>, <https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT>',
       instead:
         "Start the changeset with SET lock_timeout = '5s'; (or SET LOCAL in a transaction). If the lock is not granted in " +
         'time the changeset fails without harm and can be retried; the application never queues for long.',

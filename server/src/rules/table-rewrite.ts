@@ -29,7 +29,8 @@ export const tableRewrite: Rule = {
         'ALTER COLUMN … TYPE (unless binary-compatible), SET LOGGED / SET UNLOGGED, SET TABLESPACE, SET ACCESS METHOD, ' +
         'ALTER COLUMN … SET EXPRESSION, VACUUM FULL and CLUSTER write a new copy of the whole table and rebuild its ' +
         'indexes while holding an ACCESS EXCLUSIVE lock: no query reads or writes the table until the copy is done, ' +
-        'minutes to hours on a big table, and the disk needs room for both copies.',
+        'minutes to hours on a big table, and the disk needs room for both copies.' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES>, <https://www.postgresql.org/docs/current/explicit-locking.html>',
       instead:
         'For a type change: a new column of the new type, kept in sync by a trigger and backfilled in batches, then swapped ' +
         '(expand/contract). To reclaim space or reorder rows online: pg_repack or pg_squeeze instead of VACUUM FULL / CLUSTER. ' +

@@ -15,7 +15,8 @@ export const uniqueConstraintBuildsIndex: Rule = {
     docs: {
       why:
         'ALTER TABLE … ADD UNIQUE / ADD PRIMARY KEY builds the constraint\'s index while holding an ACCESS EXCLUSIVE lock ' +
-        'on the table: no query reads or writes it until the whole index is built, which takes minutes on a big table.',
+        'on the table: no query reads or writes it until the whole index is built, which takes minutes on a big table.' +
+        ' PostgreSQL docs: <https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX>, <https://www.postgresql.org/docs/current/explicit-locking.html>',
       instead:
         'Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE, in a changeset with ' +
         'runInTransaction: false), then attach it: ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY ' +
