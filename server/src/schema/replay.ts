@@ -424,7 +424,8 @@ function alterTable(schema: Schema, table: Table, cmd: Record<string, any>, orig
       return;
     case 'AT_ColumnDefault':
       if (!column) return;
-      if (cmd.def) column.default = expressionText(text, cmd.def);
+      // SET DEFAULT NULL stores no default, as DROP DEFAULT
+      if (cmd.def && !isNullConstant(cmd.def)) column.default = expressionText(text, cmd.def);
       else delete column.default;
       return;
     case 'AT_AddIdentity': {
@@ -483,7 +484,7 @@ function addColumn(schema: Schema, table: Table, def: Record<string, any>, origi
         column.notNull = false;
         break;
       case 'CONSTR_DEFAULT':
-        if (c.raw_expr) column.default = expressionText(text, c.raw_expr, c.location);
+        if (c.raw_expr && !isNullConstant(c.raw_expr)) column.default = expressionText(text, c.raw_expr, c.location);
         break;
       case 'CONSTR_IDENTITY':
         makeIdentity(schema, table, column, c, origin);
@@ -1080,6 +1081,11 @@ function columnRefs(node: unknown, out: string[] = []): string[] {
     for (const value of Object.values(node)) if (value && typeof value === 'object') columnRefs(value, out);
   }
   return out;
+}
+
+/** PostgreSQL keeps no default for a bare NULL (DEFAULT NULL, or NULL::type) */
+function isNullConstant(node: any): boolean {
+  return !!(node?.A_Const?.isnull || node?.TypeCast?.arg?.A_Const?.isnull);
 }
 
 function qualifiedName(name: string, schema: string | undefined): string {
