@@ -16,10 +16,13 @@ ruleTester(dropTable, {
 `,
     },
     {
-      name: 'DROP VIEW and DROP INDEX are not table drops',
+      name: 'a view dropped and created again in the same changeset, a view the same changeset created, and DROP INDEX',
       code: `--liquibase formatted sql
 --changeset a:1
 DROP VIEW active_users;
+CREATE VIEW active_users AS SELECT id, email FROM users WHERE active;
+CREATE VIEW scratch AS SELECT 1 AS one;
+DROP VIEW scratch;
 DROP INDEX users_email_idx;
 `,
     },
@@ -53,6 +56,24 @@ DROP INDEX users_email_idx;
             cascadeConstraints: true
 `,
       messages: ['audit_log'],
+    },
+    {
+      name: 'DROP VIEW of a view an earlier changeset created, and the built-in dropView',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: CREATE VIEW active_users AS SELECT 1 AS id
+  - changeSet:
+      id: 2
+      author: a
+      changes:
+        - sql: ⟦DROP VIEW active_users⟧
+        - ⟦dropView⟧:
+            viewName: recent_orders
+`,
+      messages: ['Dropping view active_users (created by changeset a:1) breaks the application version still running, which still reads it', 'view recent_orders'],
     },
     {
       name: 'formatted SQL with IF EXISTS',
