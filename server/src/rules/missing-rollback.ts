@@ -21,7 +21,8 @@ export const missingRollback: Rule = {
         'changesets after it in the rollback stay applied.',
       instead:
         'Write the rollback while the change is fresh: a `rollback:` block in YAML, `--rollback` lines in formatted SQL. ' +
-        'When the change truly cannot be undone (a data fix), say so with an empty rollback. `pgcs verify` runs every ' +
+        'When the change truly cannot be undone (a data fix), say so: `rollback: []` in YAML, `--rollback not required` in ' +
+        'formatted SQL. `pgcs verify` runs every ' +
         'rollback on a scratch database to prove it undoes its changeset.',
       bad: '--changeset alice:1\nCREATE TABLE invoices (id bigint PRIMARY KEY);',
       good: '--changeset alice:1\nCREATE TABLE invoices (id bigint PRIMARY KEY);\n--rollback DROP TABLE invoices;',
@@ -45,7 +46,10 @@ export const missingRollback: Rule = {
       });
       return;
     }
-    const how = changeset.kind === 'formatted-sql' ? 'Add --rollback lines that undo it' : 'Add a rollback block that undoes it';
+    const how =
+      changeset.kind === 'formatted-sql'
+        ? 'Add --rollback lines that undo it, or `--rollback not required` when it cannot be undone'
+        : 'Add a rollback block that undoes it, or `rollback: []` when it cannot be undone';
     // lint runs on every keystroke and most changesets are unchanged (same object, same statements): keep their fix
     let cached = fixes.get(changeset);
     if (!cached || cached.statements !== context.statements) fixes.set(changeset, (cached = { statements: context.statements, fix: generateRollback(context) }));
@@ -53,7 +57,7 @@ export const missingRollback: Rule = {
     context.report({
       message:
         `Changeset ${changeset.author}:${changeset.id} has no rollback and Liquibase cannot derive one for ${types.join(', ')}: ` +
-        `rolling back stops here with "No inverse". ${how}, or an empty rollback when it cannot be undone.`,
+        `rolling back stops here with "No inverse". ${how}.`,
       range: changeset.headerRange,
       file: changeset.file,
       fixes: fix ? [fix] : undefined,

@@ -72,6 +72,14 @@ CREATE TABLE users (id int);
 `,
     },
     {
+      name: 'formatted SQL saying the rollback is not required',
+      code: `--liquibase formatted sql
+--changeset a:1
+UPDATE users SET name = trim(name);
+--rollback not required
+`,
+    },
+    {
       name: 'silenced with a reason on the changeset',
       code: `--liquibase formatted sql
 -- pgcs-ignore missing-rollback: reference data, restored from backup if ever needed
@@ -100,7 +108,7 @@ INSERT INTO countries VALUES ('FR', 'France');
         - sql: SELECT 1
       rollback: []
 `,
-      messages: ['Changeset a:1 has no rollback and Liquibase cannot derive one for sql'],
+      messages: ['Changeset a:1 has no rollback and Liquibase cannot derive one for sql: rolling back stops here with "No inverse". Add a rollback block that undoes it, or `rollback: []` when it cannot be undone.'],
       fix: {
         title: 'Generate rollback',
         output: `databaseChangeLog:
