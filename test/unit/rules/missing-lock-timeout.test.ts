@@ -130,6 +130,27 @@ CREATE INDEX orders_user_idx ON orders (user_id);
       },
     },
     {
+      name: 'a single-quoted YAML scalar: the quotes of the inserted SET are doubled',
+      code: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: '⟦ALTER TABLE users ALTER COLUMN status SET DEFAULT ''new'' || id⟧'
+`,
+      messages: ['ALTER TABLE takes an ACCESS EXCLUSIVE lock on users'],
+      fix: {
+        output: `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: 'SET lock_timeout = ''5s'';
+                ALTER TABLE users ALTER COLUMN status SET DEFAULT ''new'' || id'
+`,
+      },
+    },
+    {
       name: 'SET LOCAL in a changeset that runs outside a transaction lasts only for its own statement',
       code: `--liquibase formatted sql
 --changeset a:1 runInTransaction:false
