@@ -263,6 +263,44 @@ function parseBoolean(text: string): boolean {
   return /^[-+]?\d+$/.test(value) && Number(value) > 0 && Number(value) <= 2147483647;
 }
 
+/**
+ * NowAndTodayUtil: `now`, `now+2d`, `now-1h`, `today`, `today+1`, … as the JVM's local clock gives them, a
+ * java.sql.Date, Time or Timestamp by the column's type; undefined when the value is neither.
+ */
+export function nowOrToday(value: string, type: string, now = new Date()): JDate | undefined {
+  const lower = value.toLowerCase();
+  if (!lower.startsWith('now') && !lower.startsWith('today')) return undefined;
+  // the local wall clock, held as UTC fields the way JDate prints them
+  const clock = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
+  if (lower.startsWith('now') && lower.length > 3) {
+    const m = /^(now)([+-])(\d+)([mhdy].*)$/.exec(lower);
+    if (!m) throw new GenerateError(`Improper value in 'NOW' value: ${value}. 'NOW' must be followed by + or -, then numeric offset, then units (h{our{s}}, m{inute{s}}, d{ay{s}}, or y{ears}`);
+    const offset = (m[2] === '-' ? -1 : 1) * Number(m[3]);
+    const units = m[4];
+    if ('years'.startsWith(units)) clock.setUTCFullYear(clock.getUTCFullYear() + offset);
+    else if ('days'.startsWith(units)) clock.setUTCDate(clock.getUTCDate() + offset);
+    else if ('hours'.startsWith(units)) clock.setUTCHours(clock.getUTCHours() + offset);
+    else if ('minutes'.startsWith(units)) clock.setUTCMinutes(clock.getUTCMinutes() + offset);
+    else throw new GenerateError(`Improper units in 'NOW' value: '${units}', must be y{ear{s}}, d{ay{s}}, h{our{s}}, or m{inute{s}}`);
+  } else if (lower.startsWith('today') && lower.length > 5) {
+    const m = /^(today)([+-])(\d+)$/.exec(lower);
+    if (!m) throw new GenerateError(`Improper value in 'TODAY' value: ${value}. 'TODAY' must be followed by + or -, then numeric offset`);
+    clock.setUTCDate(clock.getUTCDate() + (m[2] === '-' ? -1 : 1) * Number(m[3]));
+  }
+  const ms = clock.getTime();
+  switch (type.toLowerCase()) {
+    case 'timestamp':
+    case 'datetime':
+      return new JDate('java.sql.Timestamp', ms - (((ms % 1000) + 1000) % 1000), (((ms % 1000) + 1000) % 1000) * 1_000_000);
+    case 'time':
+      return new JDate('java.sql.Time', ms);
+    case 'date':
+      return new JDate('java.sql.Date', ms);
+    default:
+      throw new GenerateError(`Unrecognized colType ${type} when using 'NOW' or 'TODAY' value; expected one of date, time, datetime, or timestamp`);
+  }
+}
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** the cells of each row, as LoadDataChange.generateStatements builds them */
@@ -293,7 +331,7 @@ function rowsOf(input: LoadDataInput, columns: LoadColumn[], schemaName: string 
       else if (kind === 'NUMERIC') cell.value = value != null ? numericValue(value) : c.defaultValueNumeric;
       else if (['date', 'datetime', 'time'].includes(type.toLowerCase())) {
         cell.type = type;
-        cell.value = value == null ? c.defaultValueDate : (isoDateParse(value) ?? new JFunction(value));
+        cell.value = value == null ? c.defaultValueDate : (nowOrToday(value, type) ?? isoDateParse(value) ?? new JFunction(value));
       } else if (kind === 'STRING') {
         cell.type = type;
         cell.value = value ?? '';

@@ -5,7 +5,7 @@ import type { Change } from '../../../server/src/changelog/model';
 import { CsvError, readCsv } from '../../../server/src/engine/csv';
 import { PgDialect } from '../../../server/src/engine/generate-db';
 import { GenerateError } from '../../../server/src/engine/generate-java';
-import { loadDataStatements, loadTypeOfColumn, loadUpdateDataRollback, needsTableTypes, readLoadData } from '../../../server/src/engine/load-data';
+import { loadDataStatements, loadTypeOfColumn, loadUpdateDataRollback, needsTableTypes, nowOrToday, readLoadData } from '../../../server/src/engine/load-data';
 import { initSqlParser } from '../../../server/src/sql/statements';
 
 beforeAll(async () => {
@@ -147,4 +147,22 @@ describe('the load type of a column PostgreSQL reports (LiquibaseDataType.getLoa
     ['text', 'CLOB'], ['timestamp', 'DATE'], ['timestamptz', 'DATE'], ['date', 'DATE'], ['uuid', 'UUID'], ['jsonb', 'STRING'], ['float8', 'STRING'], ['_int4', 'STRING'],
   ];
   for (const [typname, load] of cases) it(`${typname} loads as ${load}`, () => expect(loadTypeOfColumn(typname)).toBe(load));
+});
+
+describe("NOW and TODAY in a date column are the JVM's clock, moved by their offset (NowAndTodayUtil)", () => {
+  const at = new Date(Date.UTC(2024, 5, 15, 12, 30, 45, 250));
+  const later = (ms: number) => new Date(at.getTime() + ms);
+  it('today is a date, today+N and today-N move it by days', () => {
+    expect(nowOrToday('TODAY+1', 'date', at)!.isoFormat()).toBe(nowOrToday('today', 'date', later(86_400_000))!.isoFormat());
+    expect(nowOrToday('today-2', 'DATE', at)!.isoFormat()).toBe(nowOrToday('today', 'date', later(-2 * 86_400_000))!.isoFormat());
+  });
+  it('now is a timestamp for datetime columns and a time for time columns, moved by m, h, d or y', () => {
+    expect(nowOrToday('now-2h', 'datetime', at)!.isoFormat()).toBe(nowOrToday('now', 'datetime', later(-7_200_000))!.isoFormat());
+    expect(nowOrToday('now+30minutes', 'time', at)!.isoFormat()).toBe(nowOrToday('now', 'time', later(1_800_000))!.isoFormat());
+  });
+  it('is not a date for any other value, and fails on an offset it cannot read', () => {
+    expect(nowOrToday('2024-01-01', 'date', at)).toBeUndefined();
+    expect(() => nowOrToday('now+2w', 'date', at)).toThrowError(/Improper value in 'NOW' value: now\+2w/);
+    expect(() => nowOrToday('today+x', 'date', at)).toThrowError(/Improper value in 'TODAY' value/);
+  });
 });
