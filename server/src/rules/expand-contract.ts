@@ -5,7 +5,8 @@
 //  - `<id>-contract` (labels: contract) drops the trigger, its function and the old column; it ships once no running
 //    version uses the old column, and says so in its comment and in the pgcs-ignore that silences drop-column there.
 // Both have rollbacks. The fix is offered when the changeset holds only that one change, written in the changelog
-// (YAML or formatted SQL, not a sqlFile), and the column's current type is known.
+// (YAML or formatted SQL, not a sqlFile), has no preconditions or attributes the new changesets would lose, no
+// environment ran it yet, and the column's current type is known.
 
 import { LineIndex } from '../changelog/line-index';
 import type { Changeset } from '../changelog/model';
@@ -42,6 +43,12 @@ export function expandContractFix(context: ChangesetContext, statement: Changese
   const newType = replacement.kind === 'rename' ? oldType : replacement.newType;
   if (!oldType || !newType || replacement.plainConversion === false) return undefined;
   if (changeset.changes.length !== 1 || context.statements.length !== 1 || statement.file !== changeset.file) return undefined;
+  // attributes the two new changesets would have to reproduce, or lose
+  const a = changeset.attributes;
+  if (changeset.preconditions || a.dbms || a.runAlways || a.runOnChange || a.logicalFilePath || a.ignore || a.failOnError === false) return undefined;
+  // an environment already ran it: the rename happened there, and replacing the changeset would not undo it
+  const applied = context.environments.some((e) => e.applied.some((row) => row.id === changeset.id && row.author === changeset.author && row.filename === changeset.logicalPath));
+  if (applied) return undefined;
   const source = context.changelog.files.get(changeset.file);
   if (!source) return undefined;
   const lines = new LineIndex(source.text);

@@ -69,4 +69,27 @@ CREATE INDEX orders_total ON orders (total);
     expect(lintCase(renameColumn, { name: 'unknown type', code }).findings[0].fixes).toBeUndefined();
     expect(lintCase(changeColumnType, { name: 'two statements', code }).findings[0].fixes).toBeUndefined();
   });
+
+  it('offers no fix on a changeset with preconditions or one an environment already ran', () => {
+    const code = `--liquibase formatted sql
+--changeset a:1
+CREATE TABLE users (id int, name text, email text);
+
+--changeset a:2
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:1 SELECT count(*) FROM information_schema.columns WHERE column_name = 'name'
+ALTER TABLE users RENAME COLUMN name TO full_name;
+
+--changeset a:3
+ALTER TABLE users RENAME COLUMN email TO mail;
+`;
+    const applied = { id: '3', author: 'a', filename: 'changelog.sql', md5sum: null, dateExecuted: new Date(0), orderExecuted: 3, execType: 'EXECUTED' };
+    const { findings } = lintCase(renameColumn, { name: 'preconditions, applied', code, environments: [{ name: 'staging', readAt: new Date(0), applied: [applied] }] });
+    expect(findings.map((f) => [f.changeset?.id, f.fixes])).toEqual([
+      ['2', undefined],
+      ['3', undefined],
+    ]);
+    // without the environment, changeset 3 gets its fix
+    expect(lintCase(renameColumn, { name: 'preconditions', code }).findings[1].fixes?.length).toBe(1);
+  });
 });
