@@ -1,6 +1,6 @@
 import { Hover, MarkupKind, Position } from 'vscode-languageserver';
 import type { Change, Changelog, Changeset, Range } from '../changelog/model';
-import type { Column, Constraint, Origin, Schema, Table, View } from '../schema/schema';
+import { type Column, type Constraint, type Index, type Origin, relationKey, type Schema, type Sequence, type Table, type View } from '../schema/schema';
 import { nameAt, relationsIn, schemaAfterChangeset, schemaAt, type SqlLocation, sqlLocationAt } from './sql-location';
 
 /** Hover on a changeset's header, id or author: its identity, attributes, statement count and rollback. */
@@ -101,6 +101,9 @@ function describeName(schema: Schema, location: SqlLocation, name: string, quali
   const relation = schema.relation(name, qualifier);
   if (relation?.kind === 'table') return describeTable(schema, location, relation.object);
   if (relation?.kind === 'view') return describeView(location, relation.object);
+  if (relation?.kind === 'sequence') return describeSequence(location, relation.object);
+  const index = schema.indexes.get(relationKey(name, qualifier));
+  if (index) return describeIndex(location, index);
   if (qualifier) return undefined;
   for (const r of relations) {
     const table = tableOf(r);
@@ -152,6 +155,22 @@ function describeView(location: SqlLocation, view: View): string {
   const kind = view.materialized ? 'materialized view' : 'view';
   const lines = [`**${kind}** \`${qualified(view.name, view.schema)}\` as of changeset \`${location.changeset.id}\``, originText(location, view.origin, 'Created')];
   if (view.columns) lines.push(`Columns: ${view.columns.map((c) => `\`${c}\``).join(', ')}`);
+  return lines.join('\n\n');
+}
+
+function describeSequence(location: SqlLocation, sequence: Sequence): string {
+  const lines = [`**sequence** \`${qualified(sequence.name, sequence.schema)}\` as of changeset \`${location.changeset.id}\``, originText(location, sequence.origin, 'Created')];
+  if (sequence.ownedBy) lines.push(`Owned by \`${sequence.ownedBy}\`${sequence.identity ? ' (identity column)' : ''}.`);
+  return lines.join('\n\n');
+}
+
+function describeIndex(location: SqlLocation, index: Index): string {
+  const kind = index.unique ? 'unique index' : 'index';
+  const lines = [
+    `**${kind}** \`${qualified(index.name, index.schema)}\` on \`${index.table}\` (${index.columns.join(', ')}) as of changeset \`${location.changeset.id}\``,
+    originText(location, index.origin, 'Created'),
+  ];
+  if (index.constraint) lines.push('The index of the constraint of the same name.');
   return lines.join('\n\n');
 }
 
