@@ -126,7 +126,7 @@ describe('hover on a table or column name', () => {
     expect(result.contents.value).toContain('Only the columns the changelog added or changed are known');
   });
 
-  it('shows an index and a sequence by their names', async () => {
+  it('shows an index by its name: its table, columns and the changeset that made it', async () => {
     const index = await hover('db/changelog.yaml', at('db/changelog.yaml', 'users_email_idx', 3));
     expect(index.contents.value).toContain('**index** `users_email_idx` on `users` (email) as of changeset `002-nickname`');
     expect(index.contents.value).toContain('Created by this changeset.');
