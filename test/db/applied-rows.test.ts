@@ -49,10 +49,10 @@ async function update(driver: Driver, dir: string, liquibaseSchema?: string): Pr
 }
 
 const subjects: { label: string; open: () => Promise<Driver> }[] = [
-  {
-    label: `PostgreSQL (${servers()[0].label})`,
-    open: async () => openDriver(parseTarget({ url: (await freshDatabase('applied rows')).url, env: testEnv(), cwd: tmpRoot })),
-  },
+  ...servers().map((server) => ({
+    label: `PostgreSQL (${server.label}, ${server.version})`,
+    open: async () => openDriver(parseTarget({ url: (await freshDatabase('applied rows', server)).url, env: testEnv(), cwd: tmpRoot })),
+  })),
   { label: 'PGlite', open: () => openDriver(parseTarget({ url: `pglite:${mkdtempSync(join(tmpRoot, 'pglite-'))}`, env: testEnv(), cwd: tmpRoot })) },
 ];
 

@@ -93,6 +93,15 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO postgres;
 CREATE TABLE invoices (id int);
 `,
     },
+    {
+      name: 'silenced on the CREATE statement with a reason',
+      code: `--liquibase formatted sql
+--changeset a:1
+-- pgcs-ignore missing-grant: only the batch job (owner) reads it
+CREATE TABLE batch_state (id int);
+`,
+      config: APP,
+    },
   ],
   invalid: [
     {
