@@ -8,10 +8,11 @@
 // (YAML or formatted SQL, not a sqlFile), has no preconditions or attributes the new changesets would lose, no
 // environment ran it yet, and the column's current type is known.
 
-import { LineIndex } from '../changelog/line-index';
+import type { LineIndex } from '../changelog/line-index';
 import type { Changeset } from '../changelog/model';
 import type { ChangesetStatement } from '../schema/statements';
 import type { AlteredTable } from './altered-columns';
+import { linesOf } from './changeset-edits';
 import type { ChangesetContext, Fix } from './rule';
 
 export interface ColumnReplacement {
@@ -49,10 +50,9 @@ export function expandContractFix(context: ChangesetContext, statement: Changese
   // an environment already ran it: the rename happened there, and replacing the changeset would not undo it
   const applied = context.environments.some((e) => e.applied.some((row) => row.id === changeset.id && row.author === changeset.author && row.filename === changeset.logicalPath));
   if (applied) return undefined;
-  const source = context.changelog.files.get(changeset.file);
-  if (!source) return undefined;
-  const lines = new LineIndex(source.text);
-  const eol = source.text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = linesOf(context.changelog, changeset.file);
+  if (!lines) return undefined;
+  const eol = lines.text.includes('\r\n') ? '\r\n' : '\n';
   const plan = expandContractPlan(replacement, oldType, newType);
   const newText =
     changeset.kind === 'yaml' ? yamlChangesets(changeset, lines, plan) : changeset.kind === 'formatted-sql' ? formattedSqlChangesets(changeset, plan) : undefined;
