@@ -198,6 +198,37 @@ describe('environments over LSP on a PGlite folder', () => {
     });
   });
 
+  it('verifies rollbacks on a scratch database and releases the lock', async () => {
+    const verify = await client.request<RunOutcome>('pgChangesets/run', { environment: 'local', action: 'verify' });
+    expect(verify).toEqual({
+      ok: true,
+      message: 'All 2 changesets roll back to the schema they started from.',
+      changesets: ['changelog.yaml::001-create-customers::alice', 'changelog.yaml::002-create-orders::bob'],
+      problems: [],
+    });
+    expect(await client.request<RunOutcome>('pgChangesets/run', { environment: 'local', action: 'releaseLock' })).toEqual({
+      ok: true, message: 'Released the change log lock of local.', changesets: [],
+    });
+  });
+
+  it('offers to apply to the environment the client made current', async () => {
+    client.connection.sendNotification('pgChangesets/setEnvironments', {
+      storageFolder: path.join(folder, '.storage'),
+      current: 'second',
+      environments: [
+        { name: 'prod', pglite: '.prod-db', readOnly: true },
+        { name: 'remote', url: 'postgres://deploy@127.0.0.1:1/app' },
+        { name: 'second', pglite: '.second-db' },
+      ],
+    });
+    await status('second');
+    // local: 002 stays failed (its last attempt here failed); remote: unreachable, so unknown
+    const lenses = await client.request<any[]>('textDocument/codeLens', { textDocument: { uri: uriOf(changelog) } });
+    expect(lenses.map((l) => `${l.range.start.line}: ${l.command.title}`)).toEqual([
+      '1: Apply to second', '1: local ✓  remote ?  second ○', '8: Apply to second', '8: local ✗  remote ?  second ○',
+    ]);
+  });
+
   it('stops an update between two changesets when the request is cancelled', async () => {
     const cancel = new CancellationTokenSource();
     const listening = client.connection.onNotification('$/progress', (p: any) => {

@@ -102,7 +102,9 @@ export function listenForEnvironmentRequests(connection: Connection, server: Env
       const marks = infos
         .filter((info) => statuses.has(info.name))
         .map((info) => {
-          const state = statuses.get(info.name)!.changesets.find((c) => c.identity === key)?.state;
+          const status = statuses.get(info.name)!;
+          // an environment that could not be read says nothing about the changeset
+          const state = status.error ? undefined : status.changesets.find((c) => c.identity === key)?.state;
           return `${info.name} ${state ? MARKS[state] : '?'}`;
         });
       if (marks.length) lenses.push({ range, command: { title: marks.join('  '), command: 'pgChangesets.showStatus', arguments: [{ environment: target?.name }] } });

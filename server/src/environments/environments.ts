@@ -66,9 +66,11 @@ export class Environments {
   constructor(private readonly host: EnvironmentHost) {}
 
   configure(settings: EnvironmentSetting[], storageFolder: string | undefined): void {
+    const before = JSON.stringify([this.settings, this.storageFolder]);
     this.settings = (settings ?? []).filter((s) => s && typeof s.name === 'string' && s.name.trim() !== '');
     if (storageFolder) this.storageFolder = storageFolder;
-    // a changed URL or filter makes every kept row suspect
+    // a changed URL or filter makes every kept row suspect; switching the current environment changes nothing here
+    if (JSON.stringify([this.settings, this.storageFolder]) === before) return;
     this.rows.clear();
     this.readErrors.clear();
   }
