@@ -196,3 +196,41 @@ export function removeStatementLines(changelog: Changelog, statement: ChangesetS
   const next = end.line + 1 < index.lineCount ? { line: end.line + 1, character: 0 } : { line: end.line, character: index.lineEnd(end.line) - index.lineStart(end.line) };
   return { file: statement.file, range: { start: { line: start.line, character: 0 }, end: next }, newText: '' };
 }
+
+/**
+ * A new changeset right before `changeset`, by the same author, running `sql` (one statement), outside a
+ * transaction when `runInTransaction` is false. Same layout as appendChangeset.
+ */
+export function prependChangeset(changelog: Changelog, changeset: Changeset, id: string, sql: string, options: { runInTransaction?: boolean } = {}): FileEdit | undefined {
+  const index = linesOf(changelog, changeset.file);
+  if (!index) return undefined;
+  const eol = eolOf(index.text);
+  const line = changeset.headerRange.start.line;
+  const transaction = options.runInTransaction === false;
+  if (changeset.kind === 'formatted-sql') {
+    const statement = sql.endsWith(';') ? sql : `${sql};`;
+    return at({ line, character: 0 }, `--changeset ${changeset.author}:${id}${transaction ? ' runInTransaction:false' : ''}${eol}${statement}${eol}${eol}`, changeset.file);
+  }
+  if (changeset.kind !== 'yaml' || !changeset.idRange) return undefined;
+  const header = lineText(index, line).slice(0, changeset.headerRange.start.character);
+  const dash = /^(\s*)-\s+$/.exec(header);
+  if (!dash) return undefined;
+  const keys = indentOf(lineText(index, changeset.idRange.start.line));
+  if (keys.length <= dash[1].length) return undefined;
+  const author = /^[\w.@-]+$/.test(changeset.author) ? changeset.author : JSON.stringify(changeset.author);
+  const quotedId = /^[\w.-]+$/.test(id) ? id : JSON.stringify(id);
+  const lines = [
+    `${header}changeSet:`,
+    `${keys}id: ${quotedId}`,
+    `${keys}author: ${author}`,
+    ...(transaction ? [`${keys}runInTransaction: false`] : []),
+    `${keys}changes:`,
+    `${keys}  - sql: ${sql.replace(/;$/, '')}`,
+  ];
+  return at({ line, character: 0 }, lines.join(eol) + eol, changeset.file);
+}
+
+/** An identifier as PostgreSQL needs it written: bare when it folds to itself, else double-quoted. */
+export function quoteIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}

@@ -7,7 +7,7 @@
 import type { Changeset, FileEdit, Fix } from '../changelog/model';
 import { relationKey } from '../schema/schema';
 import type { ChangesetStatement } from '../schema/statements';
-import { appendChangeset, removeStatementLines } from './changeset-edits';
+import { appendChangeset, quoteIdent, removeStatementLines } from './changeset-edits';
 import type { ChangesetContext, Rule } from './rule';
 import { tableOf } from './table-locks';
 
@@ -132,8 +132,4 @@ function firstColumnRef(node: unknown): string | undefined {
     if (found) return found;
   }
   return undefined;
-}
-
-function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }

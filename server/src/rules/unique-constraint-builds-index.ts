@@ -3,7 +3,10 @@
 // index is built. CREATE UNIQUE INDEX CONCURRENTLY builds it under SHARE UPDATE EXCLUSIVE, and ADD CONSTRAINT …
 // USING INDEX then only attaches it, a short lock.
 
-import type { Rule } from './rule';
+import type { Fix } from '../changelog/model';
+import type { ChangesetStatement } from '../schema/statements';
+import { prependChangeset, quoteIdent } from './changeset-edits';
+import type { ChangesetContext, Rule } from './rule';
 import { tableOf } from './table-locks';
 
 export const uniqueConstraintBuildsIndex: Rule = {
@@ -20,12 +23,14 @@ export const uniqueConstraintBuildsIndex: Rule = {
       instead:
         'Build the index first with CREATE UNIQUE INDEX CONCURRENTLY (SHARE UPDATE EXCLUSIVE, in a changeset with ' +
         'runInTransaction: false), then attach it: ALTER TABLE … ADD CONSTRAINT … UNIQUE USING INDEX (or PRIMARY KEY ' +
-        'USING INDEX), which takes the lock only for a moment.',
+        'USING INDEX), which takes the lock only for a moment. For a primary key the columns must already be NOT NULL, or ' +
+        'the attach scans the table to set it: add CHECK (col IS NOT NULL) NOT VALID, validate it, then SET NOT NULL (no scan since PostgreSQL 12).',
       bad: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);',
       good:
         '--changeset a:1 runInTransaction:false\nCREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\n\n' +
         '--changeset a:2\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;',
     },
+    fixable: true,
   },
   statement(statement, context) {
     if (statement.kind !== 'AlterTableStmt' || statement.body.objtype !== 'OBJECT_TABLE') return;
@@ -45,8 +50,38 @@ export const uniqueConstraintBuildsIndex: Rule = {
             `Adding ${kind} constraint${name} to ${table.table} builds its index under an ACCESS EXCLUSIVE lock, so no query reads or writes ${table.table} until it is built. ` +
             `Build it first with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … ${kind} USING INDEX.`,
           range: statement.range,
+          fixes: c.subtype === 'AT_AddConstraint' && statement.body.cmds.length === 1 ? usingIndexFix(statement, context, table, constraint) : undefined,
         });
       }
     }
   },
 };
+
+/**
+ * A changeset before this one that builds the index with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction),
+ * and this statement rewritten to attach it: ADD CONSTRAINT name UNIQUE / PRIMARY KEY USING INDEX name.
+ */
+function usingIndexFix(statement: ChangesetStatement, context: ChangesetContext, table: { table: string; name: string }, constraint: any): Fix[] | undefined {
+  if (statement.generated || constraint.options?.length || constraint.indexspace || constraint.location === undefined) return undefined;
+  const columns: string[] = (constraint.keys ?? []).map((k: any) => k.String?.sval).filter(Boolean);
+  if (!columns.length) return undefined;
+  const primary = constraint.contype === 'CONSTR_PRIMARY';
+  // the name PostgreSQL would give the constraint, so the index and the constraint keep it
+  const name: string = constraint.conname ?? (primary ? `${table.name}_pkey` : `${table.name}_${columns.join('_')}_key`);
+  const including: string[] = (constraint.including ?? []).map((k: any) => k.String?.sval).filter(Boolean);
+  const tableSql = table.table.split('.').map(quoteIdent).join('.');
+  const index =
+    `CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${tableSql} (${columns.map(quoteIdent).join(', ')})` +
+    `${including.length ? ` INCLUDE (${including.map(quoteIdent).join(', ')})` : ''}${constraint.nulls_not_distinct ? ' NULLS NOT DISTINCT' : ''};`;
+  const build = prependChangeset(context.changelog, context.changeset, `${context.changeset.id}-index`, index, { runInTransaction: false });
+  if (!build) return undefined;
+  const timing = `${constraint.deferrable ? ' DEFERRABLE' : ''}${constraint.initdeferred ? ' INITIALLY DEFERRED' : ''}`;
+  const attach = `ALTER TABLE ${tableSql} ADD CONSTRAINT ${quoteIdent(name)} ${primary ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${quoteIdent(name)}${timing}`;
+  return [
+    {
+      title: `Build the index concurrently in a changeset before, then attach it with USING INDEX`,
+      edits: [build, { file: statement.file, range: statement.range, newText: attach }],
+      preferred: true,
+    },
+  ];
+}
