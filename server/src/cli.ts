@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { loadChangelog } from './changelog/load';
+import { ParsedFileStore } from './changelog/parsed-file-store';
 import type { Changelog, Changeset, Finding, Severity } from './changelog/model';
 import packageJson from '../../package.json';
 import { filesChangedSince, GitError, githubAnnotations, sarifLog } from './lint-report';
@@ -13,7 +14,7 @@ import { ConnectionError, openDriver } from './engine/driver';
 import { displayPath, Engine, EngineError } from './engine/engine';
 import { FilterSyntaxError, parseContexts, parseExpression } from './engine/filters';
 import { LockTimeoutError, releaseLocks } from './engine/lock';
-import { identity } from './engine/plan';
+import { type ChecksumMemo, identity } from './engine/plan';
 import { TrackingTables } from './engine/tracking';
 import { verifyRollbacks } from './engine/verify';
 import { initSqlParser } from './sql/statements';
@@ -146,6 +147,29 @@ function searchPathOf(args: Arguments): string[] {
   return raw ? raw.split(',').filter(Boolean).map((p) => nodePath.resolve(p)) : [process.cwd()];
 }
 
+let store: ParsedFileStore | undefined | null = null;
+
+/**
+ * Parsed changelog files and their checksums, kept between runs for this build of pgcs (the bundle's size and
+ * time name it); none when not run from a bundle, or when PGCS_CACHE_DIR is set empty.
+ */
+function parsedFiles(): ParsedFileStore | undefined {
+  if (store === null) {
+    try {
+      const bundle = fs.statSync(__filename);
+      store = ParsedFileStore.forUser(`${bundle.size}:${bundle.mtimeMs}`);
+    } catch {
+      store = undefined;
+    }
+  }
+  return store;
+}
+
+function keptChecksums(): ChecksumMemo | undefined {
+  const kept = parsedFiles();
+  return kept && { get: (changeset) => kept.checksum(changeset), set: (changeset, checksum) => kept.rememberChecksum(changeset, checksum) };
+}
+
 function loadRoot(args: Arguments): Changelog {
   const file = args.options.get('changelog-file');
   if (!file) throw new UsageError(`${args.command} needs --changelog-file`);
@@ -154,7 +178,7 @@ function loadRoot(args: Arguments): Changelog {
   const found = candidates.find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
   if (!found) throw new EngineError(`changelog not found: ${file}`, EXIT_USAGE);
   // SQL syntax errors only matter in what a command runs: the engine parses and checks that before it starts
-  const changelog = loadChangelog(found, { searchPath, properties: args.properties, analyseSql: false });
+  const changelog = loadChangelog(found, { searchPath, properties: args.properties, analyseSql: false, store: parsedFiles() });
   const fatal = changelog.findings.filter((f) => f.severity === 'error' && f.rule !== 'sql-syntax');
   if (fatal.length) {
     // one line per problem, as everywhere in the CLI
@@ -202,6 +226,7 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
       // -D values win; otherwise the first `property` the changelog defines (Liquibase's changeLogPropertyDefined sees both)
       property: (name) => args.properties[name] ?? [...changelog.files.values()].flatMap((f) => f.properties).find((p) => p.name === name)?.value,
       log: progress,
+      keptChecksums: keptChecksums(),
     });
     return await work(engine, changelog, args.options.get('format') === 'json');
   } finally {
@@ -209,29 +234,12 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
   }
 }
 
-/**
- * The engine's progress lines ("Running Changeset: …") go to stderr at most every 50 ms: a write per line costs
- * more than running a small changeset does. Anything else written waits for them (flushProgress) to keep the order.
- */
-let pendingProgress = '';
-let progressTimer: NodeJS.Timeout | undefined;
-
+/** The engine's progress ("Running Changeset: …"), as it happens: PGlite may then block this thread for long. */
 function progress(message: string): void {
-  pendingProgress += `${message}\n`;
-  progressTimer ??= setTimeout(flushProgress, 50);
-}
-
-function flushProgress(): void {
-  if (progressTimer) clearTimeout(progressTimer);
-  progressTimer = undefined;
-  if (!pendingProgress) return;
-  const text = pendingProgress;
-  pendingProgress = '';
-  process.stderr.write(text);
+  process.stderr.write(`${message}\n`);
 }
 
 function print(json: boolean, value: unknown, text: string): void {
-  flushProgress();
   process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text.endsWith('\n') || text === '' ? text : text + '\n');
 }
 
@@ -529,7 +537,6 @@ async function main(argv: string[]): Promise<number> {
     if (args.command && !WITHOUT_SQL.has(args.command)) await initSqlParser();
     return await run(args);
   } catch (error) {
-    flushProgress();
     if (error instanceof UsageError) {
       process.stderr.write(`pgcs: ${error.message} (pgcs --help shows the usage)\n`);
       return EXIT_USAGE;
@@ -554,6 +561,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => {
-  flushProgress();
+  store?.save();
   process.exitCode = code;
 });

@@ -3,6 +3,7 @@ import * as nodePath from 'node:path';
 import { analyseSql } from '../sql/analyse';
 import { isFormattedSql, parseFormattedSql } from './formatted-sql';
 import { LineIndex } from './line-index';
+import type { ParsedFileStore } from './parsed-file-store';
 import type { Change, Changelog, ChangelogFile, ChangelogKind, Changeset, Finding, Include, Range, SqlText } from './model';
 import { dbmsIncludesPostgres, PropertyScope } from './properties';
 import { isYamlChangelog, parseYamlChangelog, YamlChunkCache } from './yaml-changelog';
@@ -90,6 +91,8 @@ export interface LoadOptions {
    * the SQL they are about to run (status needs none: checksums are made from the text).
    */
   analyseSql?: boolean;
+  /** parsed files kept on disk between runs (the CLI's) */
+  store?: ParsedFileStore;
 }
 
 /** Parsed files by path, each valid for one text and one set of visible properties. */
@@ -264,6 +267,12 @@ class ChangelogLoader {
   }
 
   private parse(path: string, text: string, kind: ChangelogKind, logicalPath: string, scope: PropertyScope): ChangelogFile {
+    const store = this.options.store;
+    if (!store || kind === 'raw-sql') return this.parseText(path, text, kind, logicalPath, scope);
+    return store.file(path, kind, text, logicalPath, scope.key(), () => this.parseText(path, text, kind, logicalPath, scope));
+  }
+
+  private parseText(path: string, text: string, kind: ChangelogKind, logicalPath: string, scope: PropertyScope): ChangelogFile {
     if (kind === 'yaml') {
       // entry by entry only where it pays: a small file is parsed whole faster than it is compared and split
       const chunks = text.length >= CHUNKED_YAML_MIN_LENGTH ? this.cache.chunks(path) : undefined;

@@ -1204,7 +1204,8 @@ function firstLine(message: string): string {
 
 function trimEnd(text: string, end: number): number {
   let e = end;
-  while (e > 0 && /\s/.test(text[e - 1])) e--;
+  // (every node's range ends here: the regex only for the characters beyond ASCII)
+  for (let c = text.charCodeAt(e - 1); e > 0 && (c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(text[e - 1]))); c = text.charCodeAt(--e - 1));
   return e;
 }
 

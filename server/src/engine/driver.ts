@@ -43,13 +43,14 @@ export interface Driver {
    */
   execute(sql: string): Promise<void>;
   /**
-   * Optional: sends a whole transaction the caller wrote (`BEGIN`, its statements, `COMMIT`) in ONE round trip
-   * (pg: one simple-query string). The statements run in order and the first error stops the rest, but the error
-   * does not say which statement it came from: the caller rolls back and runs them one by one to find out.
+   * Optional: sends whole transactions the caller wrote (`BEGIN`, statements, `COMMIT`, and maybe more of those)
+   * in ONE round trip (pg: one simple-query string). The statements run in order and the first error stops the
+   * rest: the transactions before it stay committed, the failing one is left aborted for the caller to roll back.
+   * The error does not say which statement it came from: the caller finds out by running them one by one.
    * Never for statements outside BEGIN … COMMIT: PostgreSQL would run them as one implicit transaction. PGlite
    * has none (it runs in this process, so a round trip costs nothing there).
    */
-  executeTransaction?(statements: string[]): Promise<void>;
+  executeTransactions?(statements: string[]): Promise<void>;
   /**
    * A second, independent session on the same database (pg: a new connection with the same options, e.g. to
    * see another session's advisory lock or to wait on a lock; PGlite: not possible, undefined).
@@ -145,7 +146,19 @@ export function sqlErrorFrom(e: unknown): SqlError | undefined {
 
 export async function openDriver(target: ConnectionTarget, options: DriverOptions = {}): Promise<Driver> {
   if (target.kind === 'postgresql') {
-    const { openPg } = await import('./drivers/pg');
+    // `pg` decides when it is loaded whether it runs on Cloudflare Workers: without a `navigator` (Node before 21)
+    // it builds a fetch Response to find out, which loads all of Node's fetch (undici), a good part of a short
+    // command's time. A `navigator` saying Node.js answers first; it goes once pg is loaded (PGlite, for one,
+    // would take it for a browser's).
+    const global = globalThis as { navigator?: unknown };
+    const lend = global.navigator === undefined;
+    if (lend) global.navigator = { userAgent: `Node.js/${process.version.slice(1)}` };
+    let openPg: typeof import('./drivers/pg').openPg;
+    try {
+      ({ openPg } = await import('./drivers/pg'));
+    } finally {
+      if (lend) delete global.navigator;
+    }
     return openPg(target, options);
   }
   const { openPglite } = await import('./drivers/pglite');

@@ -5,7 +5,7 @@ import { type Driver, SqlError } from './driver';
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { RunFilter } from './filters';
 import { acquireLock, HeldLock } from './lock';
-import { checksumErrors, identity, makePlan, Plan, PlannedChangeset } from './plan';
+import { ChecksumMemo, checksumErrors, identity, makePlan, Plan, PlannedChangeset } from './plan';
 import { checkAll, PreconditionError, PreconditionFailed } from './preconditions';
 import { commentsOf, contextsOf, descriptionOf, labelsOf } from './tracking-columns';
 import { sqlRange } from '../sql/analyse';
@@ -27,6 +27,8 @@ export interface EngineSettings {
   /** -D parameters and changelog properties, for changeLogPropertyDefined */
   property?: (name: string) => string | undefined;
   log: (message: string) => void;
+  /** checksums kept from earlier runs (the CLI's store of parsed files); new ones are given to it */
+  keptChecksums?: ChecksumMemo;
 }
 
 /** A failure the user must see as one line, with the file and line of what failed. */
@@ -45,6 +47,13 @@ const LOCK_NOT_AVAILABLE = '55P03';
 const LEADING_COMMENTS = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*/;
 const TRANSACTION_CONTROL = /^(?:BEGIN|START\s+TRANSACTION|COMMIT|END|ABORT|ROLLBACK(?!\s+(?:WORK\s+|TRANSACTION\s+)?TO\b)|PREPARE\s+TRANSACTION)\b/i;
 const STRING_SYNTAX_SETTINGS = /standard_conforming_strings|backslash_quote/i;
+/** at most this many changesets, and about this much SQL, in one round trip */
+const STRETCH_CHANGESETS = 100;
+const STRETCH_CHARACTERS = 1 << 20;
+
+function tagOf(changeset: Changeset): unknown {
+  return changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;
+}
 
 export interface UpdateOptions {
   count?: number;
@@ -72,12 +81,21 @@ function isOnly(item: PlannedChangeset, options: UpdateOptions): boolean {
 export class Engine {
   private tables!: TrackingTables;
   private serverVersion?: number;
-  private readonly checksums = new Map<Changeset, string>();
+  private readonly checksums: ChecksumMemo;
   private readonly sqlContext: SqlContext;
   readonly deploymentId = newDeploymentId();
 
   constructor(readonly driver: Driver, private readonly changelog: Changelog, private readonly settings: EngineSettings) {
     this.sqlContext = changesetSqlContext(changelog, settings.defaultSchema);
+    const made = new Map<Changeset, string>();
+    const kept = settings.keptChecksums;
+    this.checksums = {
+      get: (changeset) => made.get(changeset) ?? kept?.get(changeset),
+      set: (changeset, checksum) => {
+        made.set(changeset, checksum);
+        kept?.set(changeset, checksum);
+      },
+    };
   }
 
   private async init(): Promise<TrackingTables> {
@@ -146,7 +164,11 @@ export class Engine {
       await this.checkChangelogPreconditions(plan);
       let order = await tables.maxOrderExecuted();
       let remaining = options.count ?? Infinity;
-      for (const item of plan.changesets) {
+      const items = plan.changesets;
+      /** the changeset that failed in a stretch: it runs again alone, to name the failing statement */
+      let alone: PlannedChangeset | undefined;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
         if (remaining <= 0) break;
         if (options.toTag && item.row?.tag === options.toTag) break;
         if (!item.selected || !isOnly(item, options)) continue;
@@ -156,8 +178,23 @@ export class Engine {
           continue;
         }
         if (item.state !== 'pending' && item.state !== 'rerun') continue;
-        const execType = await this.apply(item, tables, () => ++order, plan.rows, generated);
+        if (item !== alone) {
+          const stretch = await this.stretchFrom(items, i, remaining, options, generated);
+          if (stretch.length > 1) {
+            const committed = await this.sendStretch(stretch, tables, order, plan.rows, generated);
+            order += committed;
+            remaining -= committed;
+            for (const done of stretch.slice(0, committed)) result.ran.push({ changeset: done.changeset, execType: done.state === 'rerun' ? 'RERAN' : 'EXECUTED' });
+            if (committed < stretch.length) alone = stretch[committed];
+            else if (options.toTag && tagOf(stretch[stretch.length - 1].changeset) === options.toTag) break;
+            // on with the first changeset the stretch did not commit (the loop's i++ comes first)
+            i += committed - 1;
+            continue;
+          }
+        }
+        const execType = await this.apply(item, tables, order + 1, plan.rows, generated);
         if (execType === undefined) continue;
+        order++;
         result.ran.push({ changeset: item.changeset, execType });
         remaining--;
         const tag = item.changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;
@@ -167,8 +204,11 @@ export class Engine {
     });
   }
 
-  /** Runs one changeset: preconditions, its statements in one transaction (unless runInTransaction: false), then its row. */
-  private async apply(item: PlannedChangeset, tables: TrackingTables, nextOrder: () => number, rows: AppliedRow[], generated?: Map<Changeset, PlannedStatement[]>): Promise<ExecType | undefined> {
+  /**
+   * Runs one changeset: preconditions, its statements in one transaction (unless runInTransaction: false), then its
+   * row, with ORDEREXECUTED `order` (a changeset that does not run leaves that number to the next, as in Liquibase).
+   */
+  private async apply(item: PlannedChangeset, tables: TrackingTables, order: number, rows: AppliedRow[], generated?: Map<Changeset, PlannedStatement[]>): Promise<ExecType | undefined> {
     const changeset = item.changeset;
     let execType: ExecType = item.state === 'rerun' ? 'RERAN' : 'EXECUTED';
     const verdict = await this.checkPreconditions(changeset.preconditions, rows, changeset);
@@ -183,7 +223,6 @@ export class Engine {
     this.settings.log(`Running Changeset: ${identity(changeset)}`);
     for (let attempt = 0; ; attempt++) {
       try {
-        const order = nextOrder();
         if (whole) {
           const failure = await this.sendWhole(statements, tables.recordSqlInline(row, order, item.row !== undefined && execType === 'RERAN'));
           if (failure === undefined) {
@@ -231,13 +270,72 @@ export class Engine {
   }
 
   /**
+   * The changesets from items[start] on that can run as one stretch: each in its own transaction as always, but
+   * all those transactions sent in one round trip. They must run in a transaction and have no preconditions
+   * (which must be checked after the changesets before them ran); a stretch ends at the changeset update-to-tag
+   * stops after, and at a size that keeps a stretch short next to the time its changesets take.
+   */
+  private async stretchFrom(items: PlannedChangeset[], start: number, remaining: number, options: UpdateOptions, generated: Map<Changeset, PlannedStatement[]>): Promise<PlannedChangeset[]> {
+    const stretch: PlannedChangeset[] = [];
+    let size = 0;
+    for (let i = start; i < items.length && stretch.length < Math.min(remaining, STRETCH_CHANGESETS) && size < STRETCH_CHARACTERS; i++) {
+      const item = items[i];
+      const changeset = item.changeset;
+      if (!item.selected || !isOnly(item, options) || (item.state !== 'pending' && item.state !== 'rerun')) break;
+      if (options.toTag && item.row?.tag === options.toTag) break;
+      if (changeset.attributes.runInTransaction === false || changeset.preconditions?.conditions.length) break;
+      const statements = generated.get(changeset) ?? forwardStatements(changeset, this.sqlContext);
+      generated.set(changeset, statements);
+      if (!(await this.canSendWhole(statements))) break;
+      stretch.push(item);
+      for (const statement of statements) size += statement.sql.length;
+      if (options.toTag && tagOf(changeset) === options.toTag) break;
+    }
+    return stretch;
+  }
+
+  /**
+   * Sends a stretch; returns how many of its changesets committed (those before the first that failed, which is
+   * rolled back: the caller runs it again alone to report it).
+   */
+  private async sendStretch(stretch: PlannedChangeset[], tables: TrackingTables, lastOrder: number, rows: AppliedRow[], generated: Map<Changeset, PlannedStatement[]>): Promise<number> {
+    const texts: string[] = [];
+    const recorded = stretch.map((item, k) => {
+      const execType: ExecType = item.state === 'rerun' ? 'RERAN' : 'EXECUTED';
+      return { item, execType, row: this.rowFor(item.changeset, item.checksum, execType), order: lastOrder + k + 1 };
+    });
+    for (const { item, execType, row, order } of recorded) {
+      texts.push('BEGIN', ...this.timeoutStatements(true));
+      for (const statement of generated.get(item.changeset)!) {
+        if (statement.parts) for (const part of statement.parts) texts.push(part.sql);
+        else texts.push(statement.sql);
+      }
+      texts.push(tables.recordSqlInline(row, order, item.row !== undefined && execType === 'RERAN'), 'COMMIT');
+    }
+    let committed = recorded.length;
+    try {
+      await this.driver.executeTransactions!(texts);
+    } catch (error) {
+      await this.driver.execute('ROLLBACK').catch(() => undefined);
+      if (!(error instanceof SqlError)) throw error;
+      // what committed is a run from the start: the rows with this deployment's orders say how long
+      committed = await tables.countRecorded(this.deploymentId, lastOrder + 1, lastOrder + recorded.length);
+    }
+    const done = recorded.slice(0, committed);
+    for (const { execType, row } of done) rows.push({ id: row.id, author: row.author, filename: row.filename, exectype: execType } as AppliedRow);
+    // one message for the stretch: a write per line would cost more than running a small changeset does
+    if (done.length) this.settings.log(done.map(({ item }) => `Running Changeset: ${identity(item.changeset)}`).join('\n'));
+    return committed;
+  }
+
+  /**
    * Whether a changeset's transaction can travel as one text. Not when a statement ends or starts a transaction
    * itself (the rest of the text would then run outside ours, committed before a failure is found), nor when it
    * sets how string literals are read (PostgreSQL reads the whole text before it runs any of it), nor with a
    * statement_timeout on a server before 13, which times the whole text instead of each statement.
    */
   private async canSendWhole(statements: PlannedStatement[]): Promise<boolean> {
-    if (!this.driver.executeTransaction) return false;
+    if (!this.driver.executeTransactions) return false;
     for (const statement of statements) {
       if (statement.atRunTime || statement.params) return false;
       for (const sql of statement.parts?.map((p) => p.sql) ?? [statement.sql]) {
@@ -261,7 +359,7 @@ export class Engine {
     }
     texts.push(recordSql, 'COMMIT');
     try {
-      await this.driver.executeTransaction!(texts);
+      await this.driver.executeTransactions!(texts);
       return undefined;
     } catch (error) {
       await this.driver.execute('ROLLBACK').catch(() => undefined);

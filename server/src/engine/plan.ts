@@ -38,11 +38,17 @@ export function identity(changeset: Changeset): string {
   return identityOf({ filename: changeset.logicalPath, id: changeset.id, author: changeset.author });
 }
 
+/** Checksums already made for this same changelog: by an earlier plan of the command, or kept by an earlier run. */
+export interface ChecksumMemo {
+  get(changeset: Changeset): string | undefined;
+  set(changeset: Changeset, checksum: string): unknown;
+}
+
 /**
- * `checksums`: the changesets' checksums already made for this same changelog (a command plans before and again
- * after taking the lock; the changelog does not change in between, so neither do they).
+ * `checksums`: see ChecksumMemo (a command plans before and again after taking the lock; the changelog does not
+ * change in between, so neither do they).
  */
-export function makePlan(changelog: Changelog, rows: AppliedRow[], filter: RunFilter, checksums?: Map<Changeset, string>): Plan {
+export function makePlan(changelog: Changelog, rows: AppliedRow[], filter: RunFilter, checksums?: ChecksumMemo): Plan {
   const byIdentity = new Map<string, AppliedRow>();
   for (const row of rows) byIdentity.set(identityOf(row), row);
   const known = new Set<string>();
@@ -75,6 +81,8 @@ function stateOf(changeset: Changeset, row: AppliedRow | undefined, checksum: st
   if (!row) return 'pending';
   if (changeset.attributes.runAlways) return 'rerun';
   if (row.md5sum === null) return 'checksum-cleared';
+  // the usual case, decided without making the checksum of the stored version again
+  if (row.md5sum === checksum) return 'ran';
   if (checksumMatches(changeset, row.md5sum)) {
     return parseStoredChecksum(row.md5sum).version < 9 && row.md5sum !== checksum ? 'checksum-upgrade' : 'ran';
   }

@@ -123,6 +123,15 @@ export class TrackingTables {
     return Number(rows[0]?.max ?? 0);
   }
 
+  /** how many rows this deployment wrote with ORDEREXECUTED from `first` to `last` */
+  async countRecorded(deploymentId: string, first: number, last: number): Promise<number> {
+    const { rows } = await this.driver.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM ${this.changelogTable} WHERE DEPLOYMENT_ID = $1 AND ORDEREXECUTED BETWEEN $2 AND $3`,
+      [deploymentId, first, last],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   insertSql(row: NewRow, orderExecuted: number): { sql: string; params: unknown[] } {
     const columns = ['ID', 'AUTHOR', 'FILENAME', 'DATEEXECUTED', 'ORDEREXECUTED', 'MD5SUM', 'DESCRIPTION', 'COMMENTS', 'EXECTYPE', 'CONTEXTS', 'LABELS', 'LIQUIBASE', 'DEPLOYMENT_ID'];
     const params: unknown[] = [row.id, row.author, row.filename, orderExecuted, row.md5sum, row.description, row.comments, row.exectype, row.contexts, row.labels, LIQUIBASE_VERSION, row.deploymentId];

@@ -13,7 +13,7 @@
 //     extended to the end of the token there). "syntax error at end of input" points at the statement's last
 //     token, so the underline is visible where the statement stops.
 
-import { loadModule, parseSync } from 'libpg-query';
+import type * as LibPgQuery from 'libpg-query';
 import { liquibaseChunkText, liquibaseSplit } from './liquibase-splitter';
 import { lastRealToken, nextRealToken, operatorRunCost, splitPgStatements, tokenAtOrAfter } from './pg-lexer';
 import { ByteIndexMap, codePointOffsetToIndex, isAscii, toWellFormed, utf8Length } from './utf8-offsets';
@@ -78,12 +78,15 @@ export interface SqlOptions {
 
 let loaded = false;
 let loading: Promise<void> | undefined;
+// loaded when first needed: requiring libpg-query starts compiling its WASM, which commands that parse no SQL
+// (the CLI's status, history, …) should not wait for
+let libpgQuery: typeof LibPgQuery | undefined;
 
 /** Loads libpg-query's WASM module once; later calls return at once. Must complete before parseSql. */
 export function initSqlParser(): Promise<void> {
   if (loaded) return Promise.resolve();
   if (!loading) {
-    loading = loadModule().then(
+    loading = import('libpg-query').then((module) => (libpgQuery = module).loadModule()).then(
       () => {
         loaded = true;
       },
@@ -183,7 +186,7 @@ function parseUncached(text: string): Omit<CachedParse, 'ascii'> {
   const input = toWellFormed(text);
   let tree: any;
   try {
-    tree = parseSync(input);
+    tree = libpgQuery!.parseSync(input);
   } catch (e: any) {
     return { error: errorFromException(text, e) };
   }

@@ -138,7 +138,7 @@ class PgSession implements Driver {
     }
   }
 
-  async executeTransaction(statements: string[]): Promise<void> {
+  async executeTransactions(statements: string[]): Promise<void> {
     this.check();
     // a line break before each `;`: a statement may end in a `--` comment that would swallow it
     const text = statements.join('\n;\n');

@@ -1,0 +1,152 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadChangelog } from '../../../server/src/changelog/load';
+import type { Changelog } from '../../../server/src/changelog/model';
+import { ParsedFileStore } from '../../../server/src/changelog/parsed-file-store';
+import { changesetChecksum } from '../../../server/src/engine/checksum';
+import { initSqlParser } from '../../../server/src/sql/statements';
+
+const golden = join(__dirname, '../../fixtures/golden');
+const cases: [string, string][] = [
+  ['01-yaml-sql', 'changelog.yaml'],
+  ['02-formatted-sql', 'changelog.sql'],
+  ['03-yaml-builtin-changes', 'changelog.yaml'],
+  ['04-include-includeall', 'db/changelog.yaml'],
+  ['05-checksum-normalisation', 'changelog.yaml'],
+  ['06-lifecycle', 'changelog.yaml'],
+  ['07-checksum-version-upgrade', 'changelog.yaml'],
+];
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgcs-store-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+beforeAll(() => initSqlParser());
+
+/** loads as the CLI does: no SQL analysis, the store when given, and saves it afterwards */
+function load(root: string, searchPath: string, store?: ParsedFileStore): Changelog {
+  const changelog = loadChangelog(root, { searchPath: [searchPath], properties: {}, analyseSql: false, store });
+  store?.save();
+  return changelog;
+}
+
+describe('parsed changelog files kept on disk', () => {
+  for (const [folder, root] of cases) {
+    it(`gives back exactly the model a parse makes (${folder}/${root}), with the same checksums`, () => {
+      const dir = join(golden, folder);
+      const storeDir = tempDir();
+      const parsed = load(join(dir, root), dir);
+      const first = load(join(dir, root), dir, new ParsedFileStore(storeDir, 'build-1'));
+      expect(readdirSync(storeDir).length).toBeGreaterThan(0);
+      const stored = load(join(dir, root), dir, new ParsedFileStore(storeDir, 'build-1'));
+      expect(first.changesets).toStrictEqual(parsed.changesets);
+      expect(stored.changesets).toStrictEqual(parsed.changesets);
+      expect(stored.findings).toStrictEqual(parsed.findings);
+      expect([...stored.files.keys()]).toStrictEqual([...parsed.files.keys()]);
+      for (const [path, file] of parsed.files) expect(stored.files.get(path)).toStrictEqual(file);
+      expect(stored.changesets.map((c) => changesetChecksum(c))).toStrictEqual(parsed.changesets.map((c) => changesetChecksum(c)));
+    });
+  }
+
+  it('keeps what JSON alone would lose: YAML timestamps, .nan, a `$` key, a `__proto__` key, shared anchors', () => {
+    const dir = tempDir();
+    const root = join(dir, 'changelog.yaml');
+    writeFileSync(root, [
+      'databaseChangeLog:',
+      '  - changeSet:',
+      '      id: 1',
+      '      author: test',
+      '      changes:',
+      '        - insert:',
+      '            tableName: t',
+      '            columns: &cols',
+      '              - column: { name: at, valueDate: 2026-01-31 12:00:00 }',
+      '              - column: { name: n, valueNumeric: .nan }',
+      '              - column: { name: $, value: dollar }',
+      '              - column: { name: x, __proto__: { polluted: true } }',
+      '        - insert:',
+      '            tableName: u',
+      '            columns: *cols',
+      '',
+    ].join('\n'));
+    const parsed = load(root, dir);
+    const storeDir = tempDir();
+    load(root, dir, new ParsedFileStore(storeDir, 'b'));
+    const stored = load(root, dir, new ParsedFileStore(storeDir, 'b'));
+    expect(stored.changesets).toStrictEqual(parsed.changesets);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(changesetChecksum(stored.changesets[0])).toBe(changesetChecksum(parsed.changesets[0]));
+  });
+
+  it('serves a file from its entry on disk, without parsing it', () => {
+    const dir = join(golden, '01-yaml-sql');
+    const storeDir = tempDir();
+    load(join(dir, 'changelog.yaml'), dir, new ParsedFileStore(storeDir, 'b'));
+    const [entry] = readdirSync(storeDir);
+    const path = join(storeDir, entry);
+    const json = readFileSync(path, 'utf8');
+    const id = (JSON.parse(json) as { file: { changesets: { id: string }[] } }).file.changesets[0].id;
+    writeFileSync(path, json.replace(`"id":${JSON.stringify(id)}`, '"id":"from-the-store"'));
+    expect(load(join(dir, 'changelog.yaml'), dir, new ParsedFileStore(storeDir, 'b')).changesets[0].id).toBe('from-the-store');
+  });
+
+  it('parses a file again once its text, the -D values or the build of pgcs differ', () => {
+    const dir = tempDir();
+    const root = join(dir, 'changelog.yaml');
+    const text = (sql: string) => `databaseChangeLog:\n  - changeSet:\n      id: 1\n      author: test\n      changes:\n        - sql: ${sql}\n`;
+    writeFileSync(root, text('SELECT ${v}'));
+    const storeDir = tempDir();
+    const sqlOf = (build: string, properties: Record<string, string>) => {
+      const store = new ParsedFileStore(storeDir, build);
+      const changelog = loadChangelog(root, { searchPath: [dir], properties, analyseSql: false, store });
+      store.save();
+      return changelog.changesets[0].changes[0].sql?.text;
+    };
+    expect(sqlOf('b', { v: '1' })).toBe('SELECT 1');
+    expect(sqlOf('b', { v: '2' })).toBe('SELECT 2');
+    writeFileSync(root, text('SELECT 3'));
+    expect(sqlOf('b', { v: '2' })).toBe('SELECT 3');
+    expect(readdirSync(storeDir)).toHaveLength(3);
+    expect(sqlOf('c', { v: '2' })).toBe('SELECT 3');
+    expect(readdirSync(storeDir)).toHaveLength(4);
+  });
+
+  it('keeps checksums only of changesets that read no other file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.sql'), 'SELECT 1;\n');
+    const root = join(dir, 'changelog.yaml');
+    writeFileSync(root, [
+      'databaseChangeLog:',
+      '  - changeSet: { id: inline, author: t, changes: [ { sql: SELECT 1 } ] }',
+      '  - changeSet: { id: file, author: t, changes: [ { sqlFile: { path: a.sql, relativeToChangelogFile: true } } ] }',
+      '',
+    ].join('\n'));
+    const storeDir = tempDir();
+    const store = new ParsedFileStore(storeDir, 'b');
+    const first = loadChangelog(root, { searchPath: [dir], analyseSql: false, store });
+    for (const changeset of first.changesets) store.rememberChecksum(changeset, changesetChecksum(changeset));
+    store.save();
+    const again = new ParsedFileStore(storeDir, 'b');
+    const second = loadChangelog(root, { searchPath: [dir], analyseSql: false, store: again });
+    expect(again.checksum(second.changesets[0])).toBe(changesetChecksum(first.changesets[0]));
+    expect(again.checksum(second.changesets[1])).toBeUndefined();
+  });
+
+  it('is read and written by nothing when the folder cannot be written', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const root = join(golden, '01-yaml-sql', 'changelog.yaml');
+    const store = new ParsedFileStore(join(dir, 'not-a-folder', 'store'), 'b');
+    const changelog = load(root, join(golden, '01-yaml-sql'), store);
+    expect(changelog.changesets.length).toBeGreaterThan(0);
+  });
+});
