@@ -5,7 +5,6 @@ import * as vscode from 'vscode';
 import { localPgliteFolder, pgliteState } from './databases';
 import { waitForTreeState } from './tree';
 import { until } from './waiting';
-import { screenshot } from './workbench';
 import { activeExtension, changelogPath, openChangelog } from './workspace';
 
 const changeset = (id: string, author = 'alice') => ({ file: changelogPath(), id, author });
@@ -28,7 +27,6 @@ describe('the local environment (embedded PGlite, no settings)', () => {
     assert.deepEqual(after.applied, ['000-app-role', '001-create-customers']);
     await waitForTreeState('local', '001-create-customers', 'applied');
     await waitForTreeState('local', '002-seed-test-customers', 'pending');
-    await screenshot('suite-sidebar');
   });
 
   it('rolls the last changeset back: the table is gone and the side bar shows it pending again', async () => {
