@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
+import { RULES } from '../../server/src/rules/registry';
 import { LspClient } from './lsp-client';
 
 export interface LspRange {
@@ -30,8 +31,12 @@ export function removeProject(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** A running server, initialized with a folder. */
-export async function startServer(folder: string, initializationOptions: object = {}): Promise<{ client: LspClient; initializeResult: any }> {
+/**
+ * A running server, initialized with a folder. The safety rules are off unless asked for (or configured through
+ * `rules` in the options): most tests here are about what the changelog says, and test/lsp/rules.test.ts covers the rules.
+ */
+export async function startServer(folder: string, initializationOptions: { rules?: object; [key: string]: unknown } = {}, { safetyRules = false } = {}): Promise<{ client: LspClient; initializeResult: any }> {
+  if (!safetyRules && !initializationOptions.rules) initializationOptions = { ...initializationOptions, rules: Object.fromEntries([...RULES.map((r) => r.meta.id), 'unused-ignore'].map((id) => [id, 'off'])) };
   const client = new LspClient();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

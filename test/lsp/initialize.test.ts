@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('initialize', () => {
-  it('advertises incremental sync, document and workspace symbols, document links and hover', () => {
+  it('advertises incremental sync, symbols, links, hover, completion, quick fixes and CodeLens', () => {
     expect(initializeResult).toEqual({
       capabilities: {
         textDocumentSync: 2, // TextDocumentSyncKind.Incremental
@@ -54,6 +54,9 @@ describe('initialize', () => {
         workspaceSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
         hoverProvider: true,
+        completionProvider: { triggerCharacters: ['.'] },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'pg-changesets', version: '0.1.0' },
     });

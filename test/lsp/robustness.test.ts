@@ -17,6 +17,8 @@ import { URI } from 'vscode-uri';
 import { diskReader, overlayReader } from '../../server/src/changelog/load';
 import type { Finding } from '../../server/src/changelog/model';
 import { Project } from '../../server/src/changelog/project';
+import { mergeConfig } from '../../server/src/rules/config';
+import { lintChangelog } from '../../server/src/rules/run';
 import { initSqlParser } from '../../server/src/sql/statements';
 import { makeProject, removeProject, startServer } from './helpers';
 import {
@@ -101,10 +103,12 @@ const SEVERITIES = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 
 let dir: string;
 let client: LspClient | undefined;
+/** the base texts have changesets without rollbacks on purpose (sqlFile, functions): that one rule is off */
+const RULES_CONFIG = mergeConfig({ severities: { 'missing-rollback': 'off' } });
 
 beforeAll(async () => {
   await initSqlParser();
-  dir = makeProject({ [TARGET_FILES.yaml]: YAML_BASE, [TARGET_FILES.formatted]: FORMATTED_BASE, [TARGET_FILES.sqlfile]: SQLFILE_BASE }, 'pgcs-robust-');
+  dir = makeProject({ [TARGET_FILES.yaml]: YAML_BASE, [TARGET_FILES.formatted]: FORMATTED_BASE, [TARGET_FILES.sqlfile]: SQLFILE_BASE, 'pgcs.config.json': JSON.stringify({ rules: RULES_CONFIG.severities }) }, 'pgcs-robust-');
   fs.writeFileSync(path.join(dir, 'db/sql/bad-bytes.sql'), BAD_BYTES);
 });
 
@@ -119,7 +123,8 @@ describe('language server robustness', () => {
     const file = (key: TargetKey) => path.join(dir, TARGET_FILES[key]);
     const badBytes = path.join(dir, 'db/sql/bad-bytes.sql');
     const uriOf = (p: string) => URI.file(p).toString();
-    ({ client } = await startServer(dir));
+    // with every safety rule on: rules must survive whatever the mutations make of the SQL, and stay exact
+    ({ client } = await startServer(dir, {}, { safetyRules: true }));
     const c = client;
     const pid = c.process.pid!;
     const failures: string[] = [];
@@ -237,6 +242,7 @@ describe('language server robustness', () => {
         const open = new Map(TARGET_KEYS.map((k) => [file(k), current[k]]));
         // as a server started now would see them: the changelogs on disk, then the open documents over them
         const project = new Project({ folders: [dir] }, diskReader);
+        project.setTreeAnalysis((tree) => lintChangelog(tree, { config: RULES_CONFIG }));
         project.discover();
         project.setReader(overlayReader(open));
         for (const [p, text] of open) project.addCandidate(p, text);
