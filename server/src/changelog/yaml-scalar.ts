@@ -25,6 +25,8 @@ export function scalarOffsets(node: Scalar, value: string, source: string): Int3
       const s = source.charCodeAt(q);
       if (s === c) {
         matched = q;
+        // '' in a single-quoted scalar is one ' in the value: step over both
+        if (type === 'QUOTE_SINGLE' && c === 39 && source.charCodeAt(q + 1) === 39) advance = 2;
         break;
       }
       if (type === 'QUOTE_DOUBLE' && s === 92 /* \ */) {

@@ -58,6 +58,15 @@ describe('YAML scalars map back to their place in the file', () => {
     expect(offsets[value.indexOf('folded')]).toBe(source.indexOf('folded'));
   });
 
+  it("ends a single-quoted string that ends with '' after both quotes", () => {
+    const source = "sql: 'SET x DEFAULT ''new'''\nnext: 1\n";
+    const { value, offsets } = offsetsOf(source);
+    expect(value).toBe("SET x DEFAULT 'new'");
+    // the end of the value is the closing quote of the scalar, not the middle of the '' pair before it
+    expect(offsets[value.length]).toBe(source.indexOf("'\nnext"));
+    expect(offsets[value.indexOf('new')]).toBe(source.indexOf('new'));
+  });
+
   it('maps a plain multi-line scalar', () => {
     const source = 'sql: plain\n  multi line\n';
     const { value, offsets } = expectFaithful(source);
