@@ -52,9 +52,16 @@ export function ruleDocMarkdown(rule: Rule): string {
     '',
     '## Silence it',
     '',
-    `Write \`-- pgcs-ignore ${m.id}: <reason>\` on the line above the statement, \`# pgcs-ignore ${m.id}: <reason>\` in the changeset (YAML), or set \`"${m.id}": "off"\` under \`rules\` in \`pgcs.config.json\`.`,
+    silenceText(rule),
     '',
   ].join('\n');
+}
+
+function silenceText(rule: Rule): string {
+  const off = `set \`"${rule.meta.id}": "off"\` under \`rules\` in \`pgcs.config.json\``;
+  // a finding about the whole changelog (not one changeset) has no place for an ignore comment
+  if (!rule.statement && !rule.changeset) return `It is about the whole changelog, not one changeset: to silence it, ${off}.`;
+  return `Write \`-- pgcs-ignore ${rule.meta.id}: <reason>\` on the line above the statement, \`# pgcs-ignore ${rule.meta.id}: <reason>\` in the changeset (YAML), or ${off}.`;
 }
 
 /** The Markdown hover of a finding of this rule: title, why, instead. */
