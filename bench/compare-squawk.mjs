@@ -6,7 +6,10 @@
 //
 //   npm run build && node bench/compare-squawk.mjs [--out compare.json]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,33 +58,46 @@ const rows = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8').trim().split('\n
 const squawkFindings = [];
 const pgcsFindings = [];
 let trees = 0;
+// the loader, bundled as build.mjs bundles it, to know which files each tree reads
+const bundleDir = mkdtempSync(join(tmpdir(), 'pgcs-compare-'));
+process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
+await build({
+  stdin: { contents: "export { loadChangelog } from './server/src/changelog/load';\nexport { initSqlParser } from './server/src/sql/statements';\n", resolveDir: repo, sourcefile: 'compare-entry.ts', loader: 'ts' },
+  bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: join(bundleDir, 'loader.js'), logLevel: 'warning',
+});
+copyFileSync(join(dirname(createRequire(import.meta.url).resolve('libpg-query')), 'libpg-query.wasm'), join(bundleDir, 'libpg-query.wasm'));
+const loader = createRequire(import.meta.url)(join(bundleDir, 'loader.js'));
+await loader.initSqlParser();
+/** every file some changelog of the corpus reads (the peers also get .sql files no changelog runs) */
+const read = new Set();
 for (const [name, , master, , , , , , search] of rows) {
   const dir = join(corpus, name.replace('/', '__'));
   if (!existsSync(join(dir, master))) continue;
   trees++;
   const lint = spawnSync(process.execPath, [join(repo, 'dist/cli.js'), 'lint', '--format', 'json', '--search-path', join(dir, search === '-' ? '.' : search), join(dir, master)], { cwd: repo, encoding: 'utf8', maxBuffer: 256 << 20 });
-  for (const f of JSON.parse(lint.stdout || '[]')) pgcsFindings.push({ tree: name, rule: f.rule, file: resolve(repo, f.file), line: f.range.start.line, message: f.message });
+  for (const f of JSON.parse(lint.stdout || '[]')) pgcsFindings.push({ tree: name, rule: f.rule, file: resolve(repo, f.file), line: f.range.start.line, endLine: f.range.end.line, message: f.message });
+  for (const file of loader.loadChangelog(join(dir, master), { searchPath: [join(dir, search === '-' ? '.' : search)] }).files.keys()) read.add(file);
   const files = sqlFilesUnder(dir);
   if (files.length === 0) continue;
   const squawk = spawnSync(join(repo, 'node_modules/.bin/squawk'), ['--reporter', 'json', ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });
   for (const f of JSON.parse(squawk.stdout || '[]')) squawkFindings.push({ tree: name, rule: f.rule_name, file: resolve(f.file), line: f.line, message: f.message });
 }
 
-const table = ['| Hazard | squawk rules | squawk findings (trees) | pgcs rules | pgcs findings (trees) | in .sql files: both / squawk only / pgcs only |', '|---|---|---|---|---|---|'];
+const table = ['| Hazard | squawk rules | squawk findings (trees) | pgcs rules | pgcs findings (trees) | in .sql files: both / squawk only (in files no changelog runs) / pgcs only |', '|---|---|---|---|---|---|'];
 const details = [];
 for (const [hazard, squawkRules, pgcsRules] of HAZARDS) {
   const s = squawkFindings.filter((f) => squawkRules.includes(f.rule));
   const p = pgcsFindings.filter((f) => pgcsRules.includes(f.rule));
-  const key = (f) => `${f.file}:${f.line}`;
-  const sKeys = new Set(s.map(key));
+  // pgcs underlines a whole statement, squawk often one line of it: a squawk finding inside a pgcs range is the same
   const pInSql = p.filter((f) => f.file.toLowerCase().endsWith('.sql'));
-  const pKeys = new Set(pInSql.map(key));
-  const both = [...sKeys].filter((k) => pKeys.has(k)).length;
-  const squawkOnly = s.filter((f) => !pKeys.has(key(f)));
-  const pgcsOnly = pInSql.filter((f) => !sKeys.has(key(f)));
+  const covers = (pf, sf) => pf.file === sf.file && sf.line >= pf.line && sf.line <= pf.endLine;
+  const both = s.filter((sf) => pInSql.some((pf) => covers(pf, sf)));
+  const squawkOnly = s.filter((sf) => !pInSql.some((pf) => covers(pf, sf)));
+  const notRun = squawkOnly.filter((sf) => !read.has(sf.file));
+  const pgcsOnly = pInSql.filter((pf) => !s.some((sf) => covers(pf, sf)));
   const treesOf = (list) => new Set(list.map((f) => f.tree)).size;
-  table.push(`| ${hazard} | ${squawkRules.map((r) => `\`${r}\``).join(', ') || '—'} | ${squawkRules.length ? `${s.length} (${treesOf(s)})` : '—'} | ${pgcsRules.map((r) => `\`${r}\``).join(', ')} | ${p.length} (${treesOf(p)}) | ${squawkRules.length ? `${both} / ${sKeys.size - both} / ${pKeys.size - both}` : '—'} |`);
-  details.push({ hazard, squawkOnly: squawkOnly.slice(0, 20), pgcsOnly: pgcsOnly.slice(0, 20), pgcsOutsideSql: p.filter((f) => !f.file.toLowerCase().endsWith('.sql')).slice(0, 10) });
+  table.push(`| ${hazard} | ${squawkRules.map((r) => `\`${r}\``).join(', ') || '—'} | ${squawkRules.length ? `${s.length} (${treesOf(s)})` : '—'} | ${pgcsRules.map((r) => `\`${r}\``).join(', ')} | ${p.length} (${treesOf(p)}) | ${squawkRules.length ? `${both.length} / ${squawkOnly.length} (${notRun.length}) / ${pgcsOnly.length}` : '—'} |`);
+  details.push({ hazard, squawkOnly: squawkOnly.filter((f) => read.has(f.file)).slice(0, 20), pgcsOnly: pgcsOnly.slice(0, 20), pgcsOutsideSql: p.filter((f) => !f.file.toLowerCase().endsWith('.sql')).slice(0, 10) });
 }
 const squawkOther = new Map();
 for (const f of squawkFindings) if (!HAZARDS.some(([, rules]) => rules.includes(f.rule))) squawkOther.set(f.rule, (squawkOther.get(f.rule) ?? 0) + 1);
