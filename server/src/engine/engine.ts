@@ -312,6 +312,9 @@ export class Engine {
       }
       texts.push(tables.recordSqlInline(row, order, item.row !== undefined && execType === 'RERAN'), 'COMMIT');
     }
+    // announced before they run, as one by one (a changeset that waits on a lock is seen waiting), in one message:
+    // a write per line costs more than a small changeset. After a failure, those past it did not run after all.
+    this.settings.log(stretch.map((item) => `Running Changeset: ${identity(item.changeset)}`).join('\n'));
     let committed = recorded.length;
     try {
       await this.driver.executeTransactions!(texts);
@@ -321,10 +324,7 @@ export class Engine {
       // what committed is a run from the start: the rows with this deployment's orders say how long
       committed = await tables.countRecorded(this.deploymentId, lastOrder + 1, lastOrder + recorded.length);
     }
-    const done = recorded.slice(0, committed);
-    for (const { execType, row } of done) rows.push({ id: row.id, author: row.author, filename: row.filename, exectype: execType } as AppliedRow);
-    // one message for the stretch: a write per line would cost more than running a small changeset does
-    if (done.length) this.settings.log(done.map(({ item }) => `Running Changeset: ${identity(item.changeset)}`).join('\n'));
+    for (const { execType, row } of recorded.slice(0, committed)) rows.push({ id: row.id, author: row.author, filename: row.filename, exectype: execType } as AppliedRow);
     return committed;
   }
 
