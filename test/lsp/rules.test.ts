@@ -80,3 +80,49 @@ function applyEdits(text: string, edits: { range: { start: { line: number; chara
   for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) text = text.slice(0, offset(e.range.start)) + e.newText + text.slice(offset(e.range.end));
   return text;
 }
+
+describe('safety rules after an edit of a sqlFile', () => {
+  const changelog = `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: CREATE TABLE users (id int PRIMARY KEY); GRANT SELECT, INSERT, UPDATE, DELETE ON users TO app_user
+      rollback:
+        - sql: DROP TABLE users
+  - changeSet:
+      id: 2
+      author: a
+      changes:
+        - sqlFile:
+            path: orders.sql
+            relativeToChangelogFile: true
+      rollback:
+        - sql: DROP TABLE IF EXISTS orders
+`;
+  let dir: string;
+  let client: LspClient;
+
+  beforeAll(async () => {
+    dir = makeProject({ 'changelog.yaml': changelog, 'orders.sql': 'SELECT 1;\n' });
+    ({ client } = await startServer(dir, {}, { safetyRules: true }));
+    client.open(path.join(dir, 'changelog.yaml'), changelog);
+  });
+  afterAll(async () => {
+    await client?.shutdown();
+    removeProject(dir);
+  });
+
+  it('flags a table the edited .sql file now creates without the grant (the changeset is kept, its SQL is new)', async () => {
+    const sqlFile = path.join(dir, 'orders.sql');
+    // the changeset is linted once with the old SQL (the .sql file's first, empty, diagnostics), so its statements are cached
+    await client.waitForDiagnostics(sqlFile, (d) => !d.some((x) => x.code === 'missing-grant'));
+    client.open(sqlFile, 'SELECT 1;\n');
+    const text = 'CREATE TABLE orders (id int PRIMARY KEY);\n';
+    client.change(sqlFile, text);
+    const diagnostics = await client.waitForDiagnostics(sqlFile, (d) => d.some((x) => x.code === 'missing-grant'));
+    const finding = diagnostics.find((x) => x.code === 'missing-grant')!;
+    expect(textAt(text, finding.range)).toBe('CREATE TABLE orders (id int PRIMARY KEY)');
+    expect(finding.message).toContain('app_user');
+  });
+});

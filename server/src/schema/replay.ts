@@ -6,7 +6,7 @@
 // SCHEMA, scan the tables.
 
 import { LineIndex } from '../changelog/line-index';
-import type { Changelog, Changeset } from '../changelog/model';
+import type { Changelog, Changeset, SqlText } from '../changelog/model';
 import { PgKind, pgKind, pgScan } from '../sql/pg-lexer';
 import { byteOffsetToIndex } from '../sql/statements';
 import {
@@ -42,17 +42,26 @@ function applyGeneratedBlock(schema: Schema, statement: ChangesetStatement): voi
 // ---------------------------------------------------------------------------------------------------------------
 // Replaying a changelog
 
-/** Statements per changeset, kept while the changeset object lives: the loader reuses unchanged files' changesets. */
-const statementCache = new WeakMap<Changeset, ChangesetStatement[]>();
+/**
+ * Statements per changeset, kept while the changeset object lives: the loader reuses unchanged files' changesets.
+ * It also keeps a changeset whose sqlFile's .sql file changed and attaches the new SqlText to the kept change, so
+ * an entry holds only while each change has the same SqlText object (as the checksum memo checks).
+ */
+const statementCache = new WeakMap<Changeset, { sql: (SqlText | undefined)[]; defaultSchema?: string; statements: ChangesetStatement[] }>();
 
-/** Every statement a changeset runs (cached per changeset object), for the runner, the replay and the editor. */
+/** Every statement a changeset runs (cached per changeset object and its SQL texts), for the runner, the replay and the editor. */
 export function statementsOf(changeset: Changeset, lines: (file: string) => LineIndex, defaultSchema?: string): ChangesetStatement[] {
-  let statements = statementCache.get(changeset);
-  if (!statements) {
-    statements = changesetStatements(changeset, { lines, defaultSchema });
-    statementCache.set(changeset, statements);
-  }
+  const cached = statementCache.get(changeset);
+  if (cached && cached.defaultSchema === defaultSchema && sameSql(cached.sql, changeset.changes)) return cached.statements;
+  const statements = changesetStatements(changeset, { lines, defaultSchema });
+  statementCache.set(changeset, { sql: changeset.changes.map((c) => c.sql), defaultSchema, statements });
   return statements;
+}
+
+function sameSql(sql: (SqlText | undefined)[], changes: Changeset['changes']): boolean {
+  if (sql.length !== changes.length) return false;
+  for (let i = 0; i < sql.length; i++) if (sql[i] !== changes[i].sql) return false;
+  return true;
 }
 
 /** A line index per file of the changelog, made on first use. */
