@@ -39,19 +39,14 @@ export const changeColumnType: Rule = {
       const column = `${table.written}.${command.name}`;
       const from = oldType ? `from ${oldType} ` : '';
       const unknown = oldType ? '' : ` (its current type is unknown to the changelog: if this only widens a varchar or numeric, say so with pgcs-ignore change-column-type)`;
-      const fix = expandContractFix(context, statement, {
-        kind: 'type',
-        table,
-        column: command.name,
-        newColumn: `${command.name}_new`,
-        oldType,
-        newType,
-        plainConversion,
-      });
       context.report({
         message: `Changing the type of ${column} ${from}to ${newType} breaks the application version still running, which reads and writes the old type, and rewrites the table under an ACCESS EXCLUSIVE lock${unknown}. Add a column of the new type kept in sync by a trigger (expand), drop the old one in a later release (contract).`,
         range: statement.range,
-        fixes: fix ? [fix] : undefined,
+        // built only when the editor asks: it writes two changesets
+        fixes: () => {
+          const fix = expandContractFix(context, statement, { kind: 'type', table, column: command.name, newColumn: `${command.name}_new`, oldType, newType, plainConversion });
+          return fix ? [fix] : undefined;
+        },
       });
     }
   },

@@ -21,8 +21,12 @@ export function linesOf(changelog: Changelog, file: string): LineIndex | undefin
   return index;
 }
 
-function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+const eols = new WeakMap<LineIndex, string>();
+/** the file's line ending, found once per file: a fix is built per finding, and searching a 1 MB file each time was most of the lint */
+function eolOf(index: LineIndex): string {
+  let eol = eols.get(index);
+  if (eol === undefined) eols.set(index, (eol = index.text.includes('\r\n') ? '\r\n' : '\n'));
+  return eol;
 }
 
 function lineText(index: LineIndex, line: number): string {
@@ -72,7 +76,7 @@ function yamlChangesetKey(index: LineIndex, changeset: Changeset, key: string, v
     }
   }
   const after = Math.max(...keyLines);
-  return [at({ line: after, character: index.lineEnd(after) - index.lineStart(after) }, `${eolOf(index.text)}${indent}${key}: ${value}`, changeset.file)];
+  return [at({ line: after, character: index.lineEnd(after) - index.lineStart(after) }, `${eolOf(index)}${indent}${key}: ${value}`, changeset.file)];
 }
 
 /** Sets `splitStatements: false` on a sql or sqlFile change: the change's own key in YAML, the `--changeset` line in formatted SQL. */
@@ -83,7 +87,7 @@ export function splitStatementsFalse(changelog: Changelog, changeset: Changeset,
   if (changeset.kind !== 'yaml') return undefined;
   const written = change.params.splitStatements;
   if (written) return [{ file: changeset.file, range: written.range, newText: 'false' }];
-  const eol = eolOf(index.text);
+  const eol = eolOf(index);
   const keyLine = change.typeRange.start.line;
   const keyText = lineText(index, keyLine);
   const sqlParam = change.params.sql ?? change.params.path;
@@ -123,7 +127,7 @@ export function splitStatementsFalse(changelog: Changelog, changeset: Changeset,
 export function insertBeforeStatement(changelog: Changelog, statement: ChangesetStatement, sql: string): FileEdit | undefined {
   const index = linesOf(changelog, statement.file);
   if (!index) return undefined;
-  const eol = eolOf(index.text);
+  const eol = eolOf(index);
   if (statement.generated) {
     const line = statement.change.typeRange.start.line;
     const dash = /^(\s*)-\s+$/.exec(lineText(index, line).slice(0, statement.change.typeRange.start.character));
@@ -154,7 +158,7 @@ function yamlQuoteAt(index: LineIndex, statement: ChangesetStatement): string | 
 export function appendChangeset(changelog: Changelog, changeset: Changeset, id: string, sql: string): FileEdit | undefined {
   const index = linesOf(changelog, changeset.file);
   if (!index) return undefined;
-  const eol = eolOf(index.text);
+  const eol = eolOf(index);
   const end = changeset.range.end;
   // after the changeset's last line
   const lastLine = end.character === 0 && end.line > changeset.range.start.line ? end.line - 1 : end.line;
@@ -204,7 +208,7 @@ export function removeStatementLines(changelog: Changelog, statement: ChangesetS
 export function prependChangeset(changelog: Changelog, changeset: Changeset, id: string, sql: string, options: { runInTransaction?: boolean } = {}): FileEdit | undefined {
   const index = linesOf(changelog, changeset.file);
   if (!index) return undefined;
-  const eol = eolOf(index.text);
+  const eol = eolOf(index);
   const line = changeset.headerRange.start.line;
   const transaction = options.runInTransaction === false;
   if (changeset.kind === 'formatted-sql') {

@@ -55,7 +55,7 @@ export const constraintWithoutNotValid: Rule = {
             `Constraint ${cmd.name} is added NOT VALID and validated in the same changeset, so the lock the ADD took on ${table.table} ` +
             `is held through the validation of every row. Move VALIDATE CONSTRAINT to a separate changeset.`,
           range: statement.range,
-          fixes: cmds.length === 1 ? moveFix(statement, context, table.table, cmd.name) : undefined,
+          fixes: cmds.length === 1 ? () => moveFix(statement, context, table.table, cmd.name) : undefined,
         });
         return;
       }
@@ -77,7 +77,7 @@ export const constraintWithoutNotValid: Rule = {
           `Adding ${foreign ? 'FOREIGN KEY' : 'CHECK'} constraint ${name ?? ''}${name ? ' ' : ''}without NOT VALID holds ${lock} while every row is checked. ` +
           `Add it NOT VALID, then VALIDATE CONSTRAINT in a separate changeset (SHARE UPDATE EXCLUSIVE: reads and writes go on).`,
         range: statement.range,
-        fixes: name && i === cmds.length - 1 ? splitFix(statement, context, table.table, name) : undefined,
+        fixes: name && i === cmds.length - 1 ? () => splitFix(statement, context, table.table, name) : undefined,
       });
     });
   },

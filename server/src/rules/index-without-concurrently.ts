@@ -42,7 +42,7 @@ export const indexWithoutConcurrently: Rule = {
           `CREATE INDEX on ${table.table} without CONCURRENTLY holds a SHARE lock until the index is built, so every write to ${table.table} waits. ` +
           `Use CREATE INDEX CONCURRENTLY in a changeset with runInTransaction: false.`,
         range: statement.range,
-        fixes: concurrentlyFix(statement, context, /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b/i),
+        fixes: () => concurrentlyFix(statement, context, /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b/i),
       });
       return;
     }
@@ -65,7 +65,7 @@ export const indexWithoutConcurrently: Rule = {
           `Use DROP INDEX CONCURRENTLY (one index per statement) in a changeset with runInTransaction: false.`,
         range: statement.range,
         // CONCURRENTLY drops one index and refuses CASCADE
-        fixes: objects.length === 1 && body.behavior !== 'DROP_CASCADE' ? concurrentlyFix(statement, context, /^\s*DROP\s+INDEX\b/i) : undefined,
+        fixes: objects.length === 1 && body.behavior !== 'DROP_CASCADE' ? () => concurrentlyFix(statement, context, /^\s*DROP\s+INDEX\b/i) : undefined,
       });
     }
   },

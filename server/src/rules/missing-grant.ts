@@ -73,7 +73,7 @@ export const missingGrant: Rule = {
         }
       }
       if (missing.length === 0) continue;
-      context.report({ message: messageOf(missing), range: statement.range, file: statement.file, statement, fixes: fixOf(context, statement, missing) });
+      context.report({ message: messageOf(missing), range: statement.range, file: statement.file, statement, fixes: () => fixOf(context, statement, missing) });
     }
   },
 };

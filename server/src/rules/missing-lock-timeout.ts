@@ -75,14 +75,16 @@ export const missingLockTimeout: Rule = {
     const lock = strongLocksOf(statement, context.schema).find((l) => !context.isNewTable(l.name, l.schema));
     if (!lock) return;
     current.reported = true;
-    const edit = insertBeforeStatement(context.changelog, statement, SET_LOCK_TIMEOUT);
     context.report({
       message:
         `${commandOf(statement)} takes ${lock.mode === 'ACCESS EXCLUSIVE' ? 'an' : 'a'} ${lock.mode} lock on ${lock.table} with no lock_timeout set in this changeset: ` +
         `while a long transaction holds ${lock.table} it waits, and every query on ${lock.table} queues behind it. ` +
         `Put ${SET_LOCK_TIMEOUT} before it (pgcs update sets lock_timeout itself; Liquibase and psql do not).`,
       range: statement.range,
-      fixes: edit && [{ title: `Set lock_timeout before this statement`, edits: [edit], preferred: true }],
+      fixes: () => {
+        const edit = insertBeforeStatement(context.changelog, statement, SET_LOCK_TIMEOUT);
+        return edit && [{ title: `Set lock_timeout before this statement`, edits: [edit], preferred: true }];
+      },
     });
   },
 };

@@ -50,22 +50,21 @@ export const missingRollback: Rule = {
       changeset.kind === 'formatted-sql'
         ? 'Add --rollback lines that undo it, or `--rollback not required` when it cannot be undone'
         : 'Add a rollback block that undoes it, or `rollback: []` when it cannot be undone';
-    // lint runs on every keystroke and most changesets are unchanged (same object, same statements): keep their fix
-    let cached = fixes.get(changeset);
-    if (!cached || cached.statements !== context.statements) fixes.set(changeset, (cached = { statements: context.statements, fix: generateRollback(context) }));
-    const fix = cached.fix;
     context.report({
       message:
         `Changeset ${changeset.author}:${changeset.id} has no rollback and Liquibase cannot derive one for ${types.join(', ')}: ` +
         `rolling back stops here with "No inverse". ${how}.`,
       range: changeset.headerRange,
       file: changeset.file,
-      fixes: fix ? [fix] : undefined,
+      // built only when the editor asks (it reads the statements, not the schema, so it may run after the lint)
+      fixes: () => {
+        const fix = generateRollback(context);
+        return fix ? [fix] : undefined;
+      },
     });
   },
 };
 
-const fixes = new WeakMap<object, { statements: ChangesetStatement[]; fix: Fix | undefined }>();
 const inverses = new WeakMap<Change, boolean>();
 
 function hasInverse(change: Change): boolean {

@@ -33,11 +33,14 @@ export const renameColumn: Rule = {
     // renameColumn's columnDataType, else the type the schema knows
     const written = statement.generated ? statement.change.params.columnDataType?.value : undefined;
     const oldType = typeof written === 'string' && written ? written : knownColumn(context, table, body.subname)?.type || undefined;
-    const fix = expandContractFix(context, statement, { kind: 'rename', table, column: body.subname, newColumn: body.newname, oldType });
     context.report({
       message: `Renaming column ${table.written}.${body.subname} to ${body.newname} breaks the application version still running, which queries ${body.subname}. Add the new column and keep both in sync (expand), drop the old one in a later release (contract).`,
       range: statement.range,
-      fixes: fix ? [fix] : undefined,
+      // built only when the editor asks: it writes two changesets
+      fixes: () => {
+        const fix = expandContractFix(context, statement, { kind: 'rename', table, column: body.subname, newColumn: body.newname, oldType });
+        return fix ? [fix] : undefined;
+      },
     });
   },
 };

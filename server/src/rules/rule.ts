@@ -37,7 +37,13 @@ export interface RuleReport {
   file?: string;
   /** the statement the finding is about: its `pgcs-ignore` comments can silence it. Defaults to the statement being visited. */
   statement?: ChangesetStatement;
-  fixes?: Fix[];
+  /**
+   * The quick fixes, or a function that builds them when asked: only the editor's code action reads them, and
+   * building a fix (e.g. expand/contract) costs more than finding the problem, so costly fixes are deferred. The
+   * function runs after the lint has moved on: it must not read `context.schema` (replayed further by then), only
+   * what it captured and what does not change (the changelog, the changeset, its statements).
+   */
+  fixes?: Fix[] | (() => Fix[] | undefined);
 }
 
 /** One row of DATABASECHANGELOG as an environment recorded it (drift rules compare against these; engine/applied-rows.ts reads them). */

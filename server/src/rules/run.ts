@@ -2,7 +2,7 @@
 // schema as it is just before it, applies `pgcs-ignore` suppressions and reports ignores that silenced nothing.
 
 import { LineIndex } from '../changelog/line-index';
-import type { Changelog, Changeset, Finding, Range, Severity } from '../changelog/model';
+import type { Changelog, Changeset, Finding, Fix, Range, Severity } from '../changelog/model';
 import { applyStatement, statementsOf } from '../schema/replay';
 import { Schema, relationKey } from '../schema/schema';
 import type { ChangesetStatement } from '../schema/statements';
@@ -90,7 +90,24 @@ function severityOf(rule: Rule, config: RulesConfig): Severity {
 function toFinding(report: RuleReport, rule: Rule, severity: Severity, file: string, changeset?: Changeset): Finding {
   const finding: Finding = { rule: rule.meta.id, severity, message: report.message, file, range: report.range };
   if (changeset) finding.changeset = { id: changeset.id, author: changeset.author };
-  if (report.fixes?.length) finding.fixes = report.fixes;
+  const fixes = report.fixes;
+  if (typeof fixes === 'function') {
+    // built on first read (the code action, a test), once; the CLI never reads it
+    let built: Fix[] | undefined;
+    let done = false;
+    Object.defineProperty(finding, 'fixes', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!done) {
+          done = true;
+          const list = fixes();
+          built = list?.length ? list : undefined;
+        }
+        return built;
+      },
+    });
+  } else if (fixes?.length) finding.fixes = fixes;
   return finding;
 }
 

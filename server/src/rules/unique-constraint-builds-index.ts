@@ -50,7 +50,7 @@ export const uniqueConstraintBuildsIndex: Rule = {
             `Adding ${kind} constraint${name} to ${table.table} builds its index under an ACCESS EXCLUSIVE lock, so no query reads or writes ${table.table} until it is built. ` +
             `Build it first with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … ${kind} USING INDEX.`,
           range: statement.range,
-          fixes: c.subtype === 'AT_AddConstraint' && statement.body.cmds.length === 1 ? usingIndexFix(statement, context, table, constraint) : undefined,
+          fixes: c.subtype === 'AT_AddConstraint' && statement.body.cmds.length === 1 ? () => usingIndexFix(statement, context, table, constraint) : undefined,
         });
       }
     }
