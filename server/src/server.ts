@@ -17,7 +17,7 @@ import { CONFIG_FILE, mergeConfig, readConfigFile, type LoadedConfig } from './r
 import { ruleHoverMarkdown } from './rules/docs';
 import { RULES, ruleById } from './rules/registry';
 import type { EnvironmentRecord, RulesConfig } from './rules/rule';
-import { lintChangelog } from './rules/run';
+import { LintMemo, lintChangelog } from './rules/run';
 import { listenForEnvironmentRequests } from './environments/environment-requests';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -198,7 +198,13 @@ function configureRules(): void {
     }
   }
   const config = mergeConfig(...configFiles.map((c) => c.config), rulesSettings);
-  project.setTreeAnalysis((tree) => lintChangelog(tree, { config, environments: environmentRecords() }));
+  // one memory per tree (by its root): an edit re-lints only from the first changeset it changed
+  const memos = new Map<string, LintMemo>();
+  project.setTreeAnalysis((tree) => {
+    let memo = memos.get(tree.root);
+    if (!memo) memos.set(tree.root, (memo = new LintMemo()));
+    return lintChangelog(tree, { config, environments: environmentRecords(), memo });
+  });
 }
 
 connection.onCodeAction(async ({ textDocument, range, context }) => {

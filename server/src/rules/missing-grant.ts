@@ -35,13 +35,6 @@ export const missingGrant: Rule = {
   },
   statement(statement, context) {
     const state = stateOf(context.changelog);
-    // the roles the changelog grants table privileges to, from the first changeset that does
-    if (statement.kind === 'GrantStmt' && statement.body.is_grant && statement.body.objtype === 'OBJECT_TABLE') {
-      for (const g of statement.body.grantees ?? []) {
-        const role = g.RoleSpec?.roletype === 'ROLESPEC_CSTRING' ? g.RoleSpec.rolename : undefined;
-        if (role && !state.firstGrant.has(role)) state.firstGrant.set(role, context.changeset.index);
-      }
-    }
     // who creates it: after SET ROLE app_user, the application role owns it
     if (context.schema.currentRole && createdObjectsOf(statement).length) state.creator.set(statement, context.schema.currentRole);
   },
@@ -49,7 +42,8 @@ export const missingGrant: Rule = {
     const { changeset, schema } = context;
     const state = stateOf(context.changelog);
     const configured = context.config.applicationRoles.length > 0;
-    const roles = context.applicationRoles.filter((r) => configured || (state.firstGrant.get(r) ?? Infinity) <= changeset.index);
+    // the roles the changelog grants table privileges to, from the first changeset that does
+    const roles = context.applicationRoles.filter((r) => configured || (context.firstTableGrant.get(r) ?? Infinity) <= changeset.index);
     if (roles.length === 0) return;
     const owners = ownersSetIn(context.statements);
     for (const statement of context.statements) {
@@ -192,7 +186,6 @@ function ownersSetIn(statements: ChangesetStatement[]): Map<string, string> {
 }
 
 interface State {
-  firstGrant: Map<string, number>;
   creator: WeakMap<ChangesetStatement, string | undefined>;
 }
 
@@ -200,6 +193,6 @@ const states = new WeakMap<Changelog, State>();
 
 function stateOf(changelog: Changelog): State {
   let state = states.get(changelog);
-  if (!state) states.set(changelog, (state = { firstGrant: new Map(), creator: new WeakMap() }));
+  if (!state) states.set(changelog, (state = { creator: new WeakMap() }));
   return state;
 }

@@ -86,6 +86,8 @@ export interface ChangesetContext {
   config: RulesConfig;
   /** the application roles: configured, else inferred from the changelog's grants */
   applicationRoles: string[];
+  /** each role's first table GRANT: the changeset index (an inferred application role is checked from there on) */
+  firstTableGrant: ReadonlyMap<string, number>;
   /** DATABASECHANGELOG rows of the environments the caller knows (empty in a plain lint) */
   environments: EnvironmentRecord[];
   /** true when the table was created by this changeset (so no running application can be using it) */

@@ -18,9 +18,31 @@ export interface LintOptions {
   /** only report findings of these changesets (e.g. the ones in files changed since a git ref); the schema still replays all */
   only?: (changeset: Changeset) => boolean;
   defaultSchema?: string;
+  /** the editor's memory of its last lint of this tree: unchanged changesets before the first edited one keep their findings */
+  memo?: LintMemo;
 }
 
 export { statementsOf } from '../schema/replay';
+
+/**
+ * What the last lint of a tree leaves for the next one, in the editor. A changeset's findings are a function of
+ * the changeset (its object and its statements: the loader and statementsOf keep both while nothing in them
+ * changes), the schema before it (a function of the changesets before it), the line just above it (a pgcs-ignore
+ * there), and what holds for the whole lint (rules, config, environments, application roles). So the changesets
+ * before the first one that differs keep their findings: only their statements are replayed onto the schema,
+ * which costs a fraction of running every rule on them.
+ */
+export class LintMemo {
+  last?: {
+    inputs: unknown[];
+    changesets: Changeset[];
+    statements: ChangesetStatement[][];
+    lineAbove: string[];
+    /** where each changeset was: the loader moves a kept changeset's positions in place */
+    ranges: string[];
+    findings: Finding[][];
+  };
+}
 
 /** The safety findings of a changelog: one pass over its changesets in execution order. */
 export function lintChangelog(changelog: Changelog, options: LintOptions = {}): Finding[] {
@@ -31,10 +53,34 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   const schema = new Schema();
   const findings: Finding[] = [];
   const statementsByChangeset = changelog.changesets.map((c) => statementsOf(c, lines, options.defaultSchema));
-  const applicationRoles = config.applicationRoles.length ? config.applicationRoles : [...grantedTableRoles(statementsByChangeset.flat())];
+  const firstTableGrant = new Map<string, number>();
+  statementsByChangeset.forEach((statements, i) => {
+    for (const role of grantedTableRoles(statements)) if (!firstTableGrant.has(role)) firstTableGrant.set(role, i);
+  });
+  const applicationRoles = config.applicationRoles.length ? config.applicationRoles : [...firstTableGrant.keys()];
+
+  // how many leading changesets keep the last lint's findings
+  const memo = options.only ? undefined : options.memo;
+  // (the environments' records are made anew per call: the rows are the same while they were read at the same time)
+  const environmentsKey = environments.map((e) => `${e.name}@${e.readAt.getTime()}:${e.applied.length}`).join('|');
+  const inputs = [rules.map((r) => r.meta.id).join(), JSON.stringify(config), environmentsKey, options.defaultSchema, JSON.stringify([...firstTableGrant])];
+  const last = memo?.last && memo.last.inputs.every((v, i) => v === inputs[i]) ? memo.last : undefined;
+  const lineAbove = changelog.changesets.map((c) => (memo ? lineAboveOf(c, lines) : ''));
+  let kept = 0;
+  if (last) {
+    const max = Math.min(last.changesets.length, changelog.changesets.length);
+    // (statementsOf makes new statements for a changeset the loader moved in place: the same statements mean the same place)
+    while (kept < max && last.changesets[kept] === changelog.changesets[kept] && last.statements[kept] === statementsByChangeset[kept] && last.lineAbove[kept] === lineAbove[kept] && last.ranges[kept] === rangeKey(changelog.changesets[kept])) kept++;
+  }
+  const findingsByChangeset: Finding[][] = [];
 
   for (const [i, changeset] of changelog.changesets.entries()) {
     const statements = statementsByChangeset[i];
+    if (i < kept) {
+      for (const statement of statements) applyStatement(schema, statement, changeset.index);
+      findingsByChangeset.push(last!.findings[i]);
+      continue;
+    }
     const reported: { report: RuleReport; rule: Rule }[] = [];
     let rule: Rule = rules[0];
     let current: ChangesetStatement | undefined;
@@ -45,9 +91,10 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
       schema,
       config,
       applicationRoles,
+      firstTableGrant,
       environments,
       isNewTable: (name, schemaName) => schema.tables.get(relationKey(name, schemaName))?.origin === changeset.index,
-      report: (report) => reported.push({ report: { ...report, statement: report.statement ?? current }, rule }),
+      report: (report) => reported.push({ report: report.statement || !current ? report : { ...report, statement: current }, rule }),
     };
     for (const statement of statements) {
       current = statement;
@@ -64,9 +111,10 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
       rule = r;
       r.changeset(context);
     }
-    if (options.only && !options.only(changeset)) continue;
-    findings.push(...suppress(changeset, statements, reported, lines, config, rules));
+    findingsByChangeset.push(options.only && !options.only(changeset) ? [] : suppress(changeset, statements, reported, lines, config, rules));
   }
+  for (const list of findingsByChangeset) for (const f of list) findings.push(f);
+  if (memo) memo.last = { inputs, changesets: changelog.changesets, statements: statementsByChangeset, lineAbove, ranges: changelog.changesets.map(rangeKey), findings: findingsByChangeset };
 
   for (const r of rules) {
     if (!r.changelog) continue;
@@ -75,11 +123,25 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
       schema,
       config,
       applicationRoles,
+      firstTableGrant,
       environments,
       report: (report) => void findings.push(toFinding(report, r, severityOf(r, config), report.file)),
     });
   }
   return findings;
+}
+
+function rangeKey(changeset: Changeset): string {
+  const { start, end } = changeset.range;
+  return `${start.line}:${start.character}-${end.line}:${end.character}`;
+}
+
+/** the line above a changeset's header: a `pgcs-ignore` written there is about the changeset */
+function lineAboveOf(changeset: Changeset, lines: (file: string) => LineIndex): string {
+  const line = changeset.range.start.line - 1;
+  if (line < 0) return '';
+  const index = lines(changeset.file);
+  return index.text.slice(index.lineStart(line), index.lineEnd(line));
 }
 
 function severityOf(rule: Rule, config: RulesConfig): Severity {

@@ -47,20 +47,38 @@ function applyGeneratedBlock(schema: Schema, statement: ChangesetStatement): voi
  * It also keeps a changeset whose sqlFile's .sql file changed and attaches the new SqlText to the kept change, so
  * an entry holds only while each change has the same SqlText object (as the checksum memo checks).
  */
-const statementCache = new WeakMap<Changeset, { sql: (SqlText | undefined)[]; defaultSchema?: string; statements: ChangesetStatement[] }>();
+const statementCache = new WeakMap<Changeset, { sql: (SqlText | undefined)[]; at: number[]; defaultSchema?: string; statements: ChangesetStatement[] }>();
 
 /** Every statement a changeset runs (cached per changeset object and its SQL texts), for the runner, the replay and the editor. */
 export function statementsOf(changeset: Changeset, lines: (file: string) => LineIndex, defaultSchema?: string): ChangesetStatement[] {
   const cached = statementCache.get(changeset);
-  if (cached && cached.defaultSchema === defaultSchema && sameSql(cached.sql, changeset.changes)) return cached.statements;
+  const at = placeOf(changeset);
+  if (cached && cached.defaultSchema === defaultSchema && sameSql(cached.sql, changeset.changes) && sameNumbers(cached.at, at)) return cached.statements;
   const statements = changesetStatements(changeset, { lines, defaultSchema });
-  statementCache.set(changeset, { sql: changeset.changes.map((c) => c.sql), defaultSchema, statements });
+  statementCache.set(changeset, { sql: changeset.changes.map((c) => c.sql), at, defaultSchema, statements });
   return statements;
+}
+
+/**
+ * Where the changeset and its SQL sit in the file. The YAML loader also keeps the changesets after an edit and
+ * moves their positions and SQL offsets in place; a statement's range is computed from them when it is made, so a
+ * moved changeset needs its statements made again.
+ */
+function placeOf(changeset: Changeset): number[] {
+  const at = [changeset.range.start.line];
+  for (const c of changeset.changes) if (c.sql) at.push(c.sql.offsets ? c.sql.offsets[0] : c.sql.baseOffset);
+  return at;
 }
 
 function sameSql(sql: (SqlText | undefined)[], changes: Changeset['changes']): boolean {
   if (sql.length !== changes.length) return false;
   for (let i = 0; i < sql.length; i++) if (sql[i] !== changes[i].sql) return false;
+  return true;
+}
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
