@@ -144,8 +144,14 @@ function publishAll(): void {
   for (const loaded of configFiles) if (loaded.file) byFile.set(loaded.file, [...(byFile.get(loaded.file) ?? []), ...loaded.findings]);
   lastFindings = byFile;
   for (const [file, findings] of byFile) {
-    const diagnostics = findings.map(toDiagnostic);
-    const key = JSON.stringify(diagnostics);
+    const diagnostics = findings.map(diagnosticOf);
+    // each finding's JSON is made once (the incremental lint hands back the same findings for unchanged changesets);
+    // its range goes in as it is now: the loader moves the positions of the entries it keeps in place
+    let key = '';
+    for (const finding of findings) {
+      const { start, end } = finding.range;
+      key += `${start.line}:${start.character}-${end.line}:${end.character} ${diagnosticKeys.get(finding)}\n`;
+    }
     if (published.get(file) === key) continue;
     published.set(file, key);
     connection.sendDiagnostics({ uri: URI.file(file).toString(), diagnostics });
@@ -155,6 +161,19 @@ function publishAll(): void {
     published.delete(file);
     connection.sendDiagnostics({ uri: URI.file(file).toString(), diagnostics: [] });
   }
+}
+
+const diagnostics = new WeakMap<Finding, Diagnostic>();
+const diagnosticKeys = new WeakMap<Finding, string>();
+
+function diagnosticOf(finding: Finding): Diagnostic {
+  let diagnostic = diagnostics.get(finding);
+  if (!diagnostic) {
+    diagnostic = toDiagnostic(finding);
+    diagnostics.set(finding, diagnostic);
+    diagnosticKeys.set(finding, JSON.stringify(diagnostic));
+  }
+  return diagnostic;
 }
 
 const severities = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
