@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { peerBinaries } from './peers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
@@ -58,6 +59,7 @@ const rows = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8').trim().split('\n
 const squawkFindings = [];
 const pgcsFindings = [];
 let trees = 0;
+const squawkBinary = peerBinaries().squawk;
 // the loader, bundled as build.mjs bundles it, to know which files each tree reads
 const bundleDir = mkdtempSync(join(tmpdir(), 'pgcs-compare-'));
 process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
@@ -79,7 +81,7 @@ for (const [name, , master, , , , , , search] of rows) {
   for (const file of loader.loadChangelog(join(dir, master), { searchPath: [join(dir, search === '-' ? '.' : search)] }).files.keys()) read.add(file);
   const files = sqlFilesUnder(dir);
   if (files.length === 0) continue;
-  const squawk = spawnSync(join(repo, 'node_modules/.bin/squawk'), ['--reporter', 'json', ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const squawk = spawnSync(squawkBinary, ['--reporter', 'json', ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });
   for (const f of JSON.parse(squawk.stdout || '[]')) squawkFindings.push({ tree: name, rule: f.rule_name, file: resolve(f.file), line: f.line, message: f.message });
 }
 
