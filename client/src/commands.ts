@@ -46,10 +46,12 @@ export function registerCommands(context: ExtensionContext, services: Services):
   const { client, environments, tree, previews, output } = services;
   const log = (line: string) => output.info(line);
 
-  async function fail(message: string): Promise<void> {
+  /** Logs the error and shows it; the command ends now, not when the notification is dismissed. */
+  function fail(message: string): void {
     log(`error: ${message}`);
-    const choice = await window.showErrorMessage(`pg-changesets: ${message}`, 'Show Output');
-    if (choice === 'Show Output') output.show(true);
+    void window.showErrorMessage(`pg-changesets: ${message}`, 'Show Output').then((choice) => {
+      if (choice === 'Show Output') output.show(true);
+    });
   }
 
   async function environmentOf(args: CommandArguments, placeHolder: string): Promise<EnvironmentInfo | undefined> {
@@ -194,7 +196,7 @@ export function registerCommands(context: ExtensionContext, services: Services):
           return await handler(raw);
         } catch (error) {
           // a failure of the client itself (the server stopped, …): one line, the details in the output
-          await fail((error as Error).message.split('\n')[0]);
+          fail((error as Error).message.split('\n')[0]);
           return undefined;
         }
       }),
