@@ -71,6 +71,8 @@ export interface DriverOptions {
   lockTimeoutMs?: number;
   /** PGlite data directories: called once when another process holds the directory and we start waiting */
   onLockWait?: (message: string) => void;
+  /** PGlite data directories: called when the lock of a process that is gone is taken over, naming who held it since when */
+  onLockRecovered?: (message: string) => void;
 }
 
 /** A statement the server rejected. `message` is the server's primary message, unchanged. */
@@ -151,8 +153,15 @@ export async function openDriver(target: ConnectionTarget, options: DriverOption
     // command's time. A `navigator` saying Node.js answers first; it goes once pg is loaded (PGlite, for one,
     // would take it for a browser's).
     const global = globalThis as { navigator?: unknown };
-    const lend = global.navigator === undefined;
-    if (lend) global.navigator = { userAgent: `Node.js/${process.version.slice(1)}` };
+    let lend = false;
+    try {
+      if (global.navigator === undefined) {
+        global.navigator = { userAgent: `Node.js/${process.version.slice(1)}` };
+        lend = true;
+      }
+    } catch {
+      // a host that guards the global (VS Code's extension host does) keeps its own: pg then loads the slow way
+    }
     let openPg: typeof import('./drivers/pg').openPg;
     try {
       ({ openPg } = await import('./drivers/pg'));
