@@ -200,6 +200,7 @@ async function open(args: Arguments, target: ReturnType<typeof parseTarget>) {
     applicationName: 'pgcs',
     lockTimeoutMs: lockWaitMs,
     onLockWait: (message) => process.stderr.write(`${message.charAt(0).toUpperCase()}${message.slice(1)}\n`),
+    onLockRecovered: (message) => process.stderr.write(`${message}\n`),
   });
 }
 
@@ -274,7 +275,8 @@ async function lint(args: Arguments): Promise<number> {
   const findings: Finding[] = [...(loadedConfig?.findings ?? [])];
   let changesets = 0;
   for (const file of files) {
-    const changelog = loadChangelog(file, { searchPath, properties: args.properties });
+    // parsed files come from the store when their text was linted (or run) before: most of a lint was YAML parsing
+    const changelog = loadChangelog(file, { searchPath, properties: args.properties, store: parsedFiles() });
     // with --changed-since, a changeset counts when its file or one of its SQL files changed; the schema still replays them all
     const selected = changed ? new Set(changelog.changesets.filter((c) => touches(c, changed!))) : undefined;
     changesets += selected ? selected.size : changelog.changesets.length;

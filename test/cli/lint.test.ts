@@ -34,6 +34,19 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('pgcs lint', () => {
+  it('finds the same from the parsed-file store as from a fresh parse, and the store holds the files after the first run', () => {
+    write({ 'store/changelog.yaml': RENAME + '  - include:\n      file: more.sql\n      relativeToChangelogFile: true\n', 'store/more.sql': '--liquibase formatted sql\n--changeset a:2\nCREATE INDEX i ON users (full_name);\n' });
+    const store = nodePath.join(dir, 'parsed-store');
+    const run = (cacheDir: string) => spawnSync(process.execPath, [cli, 'lint', 'store/changelog.yaml', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: cacheDir } });
+    const fresh = run('');
+    const first = run(store);
+    expect(fs.readdirSync(store).length).toBeGreaterThan(0);
+    const stored = run(store);
+    expect(JSON.parse(stored.stdout)).toEqual(JSON.parse(fresh.stdout));
+    expect(JSON.parse(first.stdout)).toEqual(JSON.parse(fresh.stdout));
+    expect(JSON.parse(fresh.stdout).map((f: { rule: string }) => f.rule)).toContain('rename-column');
+  });
+
   it('prints SARIF 2.1.0 with the rule described from its meta and the exact region', () => {
     write({ 'a/changelog.yaml': RENAME });
     const r = pgcs('lint', 'a/changelog.yaml', '--format', 'sarif');
