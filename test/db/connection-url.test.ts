@@ -87,6 +87,16 @@ describe('postgres:// and postgresql:// URLs', () => {
     expect(t).toMatchObject({ defaultSchema: 'app', connectTimeoutMs: 3000, options: '-c lock_timeout=5s' });
     expect(t.warnings).toEqual(["URL parameter 'fancy' ignored"]);
   });
+
+  it('take connect_timeout=0 (or negative) as no limit like libpq, over PGCONNECT_TIMEOUT, and default to 10 s when neither is set', () => {
+    const withEnv = { env: { ...env, PGCONNECT_TIMEOUT: '7' } };
+    expect(pgTarget('postgres://u@h/db?connect_timeout=0', withEnv).connectTimeoutMs).toBe(0);
+    expect(pgTarget('postgres://u@h/db?connect_timeout=-1', withEnv).connectTimeoutMs).toBe(0);
+    expect(pgTarget('jdbc:postgresql://h/db?loginTimeout=0', withEnv).connectTimeoutMs).toBe(0);
+    expect(pgTarget('postgres://u@h/db', withEnv).connectTimeoutMs).toBe(7000);
+    expect(pgTarget('postgres://u@h/db', { env: { ...env, PGCONNECT_TIMEOUT: '0' } }).connectTimeoutMs).toBe(0);
+    expect(pgTarget('postgres://u@h/db').connectTimeoutMs).toBe(10_000);
+  });
 });
 
 describe("Liquibase's jdbc:postgresql URLs", () => {

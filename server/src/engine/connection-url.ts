@@ -71,6 +71,7 @@ export interface PostgresTarget {
   applicationName?: string;
   /** libpq `options` (e.g. "-c lock_timeout=5s") */
   options?: string;
+  /** bounds the whole login (TCP connect, TLS, authentication); 0 = no limit */
   connectTimeoutMs: number;
   /** user@host:port/database: never contains the password */
   description: string;
@@ -314,9 +315,10 @@ function postgresTarget(parts: UrlParts, input: TargetInput): PostgresTarget {
   const timeoutText = p('connect_timeout') ?? p('connecttimeout') ?? p('logintimeout') ?? env.PGCONNECT_TIMEOUT;
   let connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
   if (timeoutText !== undefined && timeoutText !== '') {
-    if (!/^\d+$/.test(timeoutText)) throw badUrl(url, `connect timeout '${timeoutText}' is not a number of seconds`);
-    // 0 means "wait forever" for libpq and pgjdbc; we keep our default rather than hang a CLI forever
-    if (Number(timeoutText) > 0) connectTimeoutMs = Number(timeoutText) * 1000;
+    if (!/^-?\d+$/.test(timeoutText)) throw badUrl(url, `connect timeout '${timeoutText}' is not a number of seconds`);
+    // libpq and pgjdbc: zero or negative waits indefinitely, and someone who writes it means it. Unset keeps
+    // our default instead, so a CI job against a black-holed host fails rather than hanging until its own timeout.
+    connectTimeoutMs = Math.max(0, Number(timeoutText) * 1000);
   }
   const home = env.HOME || env.USERPROFILE || safeHomedir();
   const passfile = env.PGPASSFILE
