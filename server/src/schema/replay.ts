@@ -13,7 +13,7 @@ import {
   type Column, type Constraint, type DefaultPrivilege, type Index, type Origin, type Privilege, relationKey, Schema,
   type Sequence, type Table, type View,
 } from './schema';
-import { changesetStatements, type ChangesetStatement } from './statements';
+import { changesetStatements, type ChangesetStatement, type StatementContext } from './statements';
 
 /** Applies one statement of the changeset `origin` to the schema. */
 export function applyStatement(schema: Schema, statement: ChangesetStatement, origin: Origin): void {
@@ -45,40 +45,31 @@ function applyGeneratedBlock(schema: Schema, statement: ChangesetStatement): voi
 /**
  * Statements per changeset, kept while the changeset object lives: the loader reuses unchanged files' changesets.
  * It also keeps a changeset whose sqlFile's .sql file changed and attaches the new SqlText to the kept change, so
- * an entry holds only while each change has the same SqlText object (as the checksum memo checks).
+ * an entry holds only while each change has the same SqlText object (as the checksum memo checks). And the YAML
+ * loader keeps the changesets after an edit, moving their positions and SQL offsets in place: a statement's range
+ * is made with the statement, so one that moved to another line needs new statements. An edit that moves a
+ * changeset along without changing its lines leaves every range as it was; `rangeAt` reads the line index of the
+ * latest lint (`context`), which maps the moved offsets.
  */
-const statementCache = new WeakMap<Changeset, { sql: (SqlText | undefined)[]; at: number[]; defaultSchema?: string; statements: ChangesetStatement[] }>();
+const statementCache = new WeakMap<Changeset, { sql: (SqlText | undefined)[]; line: number; context: StatementContext; statements: ChangesetStatement[] }>();
 
-/** Every statement a changeset runs (cached per changeset object and its SQL texts), for the runner, the replay and the editor. */
+/** Every statement a changeset runs (cached per changeset object, its SQL texts and its line), for the runner, the replay and the editor. */
 export function statementsOf(changeset: Changeset, lines: (file: string) => LineIndex, defaultSchema?: string): ChangesetStatement[] {
   const cached = statementCache.get(changeset);
-  const at = placeOf(changeset);
-  if (cached && cached.defaultSchema === defaultSchema && sameSql(cached.sql, changeset.changes) && sameNumbers(cached.at, at)) return cached.statements;
-  const statements = changesetStatements(changeset, { lines, defaultSchema });
-  statementCache.set(changeset, { sql: changeset.changes.map((c) => c.sql), at, defaultSchema, statements });
+  const line = changeset.range.start.line;
+  if (cached && cached.context.defaultSchema === defaultSchema && cached.line === line && sameSql(cached.sql, changeset.changes)) {
+    cached.context.lines = lines;
+    return cached.statements;
+  }
+  const context: StatementContext = { lines, defaultSchema };
+  const statements = changesetStatements(changeset, context);
+  statementCache.set(changeset, { sql: changeset.changes.map((c) => c.sql), line, context, statements });
   return statements;
-}
-
-/**
- * Where the changeset and its SQL sit in the file. The YAML loader also keeps the changesets after an edit and
- * moves their positions and SQL offsets in place; a statement's range is computed from them when it is made, so a
- * moved changeset needs its statements made again.
- */
-function placeOf(changeset: Changeset): number[] {
-  const at = [changeset.range.start.line];
-  for (const c of changeset.changes) if (c.sql) at.push(c.sql.offsets ? c.sql.offsets[0] : c.sql.baseOffset);
-  return at;
 }
 
 function sameSql(sql: (SqlText | undefined)[], changes: Changeset['changes']): boolean {
   if (sql.length !== changes.length) return false;
   for (let i = 0; i < sql.length; i++) if (sql[i] !== changes[i].sql) return false;
-  return true;
-}
-
-function sameNumbers(a: number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

@@ -35,6 +35,7 @@ export interface ChangesetStatement {
 }
 
 export interface StatementContext {
+  /** read when a statement's `rangeAt` is called, not only when it is made */
   lines: (file: string) => LineIndex;
   defaultSchema?: string;
 }
@@ -74,7 +75,8 @@ function sqlChangeStatements(change: Change, changeIndex: number, sql: SqlText, 
       change,
       changeIndex,
       generated: false,
-      rangeAt: (location, length) => nodeRange(sql, lines, statement, location, length),
+      // the line index of the latest lint: statementsOf keeps these statements while an edit before the changeset only moves its offsets
+      rangeAt: (location, length) => nodeRange(sql, context.lines(sql.file), statement, location, length),
       comments: commentsOf(sql.text.slice(gapStart, statement.end)),
     });
   }
