@@ -169,6 +169,8 @@ export interface ToolInvocation {
   logLevel?: string;
   /** Liquibase only: extra global options (before the command) */
   globalArgs?: string[];
+  /** extra environment of the process (e.g. TZ) */
+  env?: Record<string, string | undefined>;
 }
 
 /** The real Liquibase: `liquibase --show-banner=false --log-level=severe [global…] <command> --url … [args…]`. */
@@ -177,7 +179,7 @@ export function startLiquibase(run: ToolInvocation): Spawned {
   const connection = [`--url=${run.db.jdbcUrl}`, `--username=${USER}`, `--password=${PASSWORD}`, ...(run.changelog ? [`--changelog-file=${run.changelog}`] : [])];
   return start(LIQUIBASE_SCRIPT, [...global, run.command, ...connection, ...(run.args ?? [])], {
     cwd: run.cwd,
-    env: { JAVA_OPTS: process.env.PGCS_LIQUIBASE_JAVA_OPTS ?? FAST_JVM, LIQUIBASE_HOME: undefined },
+    env: { JAVA_OPTS: process.env.PGCS_LIQUIBASE_JAVA_OPTS ?? FAST_JVM, LIQUIBASE_HOME: undefined, ...run.env },
     timeoutMs: run.timeoutMs ?? 180_000,
   });
 }
@@ -191,7 +193,7 @@ export function startPgcs(run: ToolInvocation): Spawned {
   const connection = [`--url=${run.db.jdbcUrl}`, `--username=${USER}`, `--password=${PASSWORD}`, ...(run.changelog ? [`--changelog-file=${run.changelog}`] : [])];
   return start(process.execPath, [pgcsCli(), run.command, ...(run.searchPath ? [`--search-path=${run.searchPath}`] : []), ...connection, ...(run.args ?? [])], {
     cwd: run.cwd,
-    env: {},
+    env: run.env ?? {},
     timeoutMs: run.timeoutMs ?? 120_000,
   });
 }

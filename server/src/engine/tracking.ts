@@ -135,6 +135,8 @@ export class TrackingTables {
   insertSql(row: NewRow, orderExecuted: number): { sql: string; params: unknown[] } {
     const columns = ['ID', 'AUTHOR', 'FILENAME', 'DATEEXECUTED', 'ORDEREXECUTED', 'MD5SUM', 'DESCRIPTION', 'COMMENTS', 'EXECTYPE', 'CONTEXTS', 'LABELS', 'LIQUIBASE', 'DEPLOYMENT_ID'];
     const params: unknown[] = [row.id, row.author, row.filename, orderExecuted, row.md5sum, row.description, row.comments, row.exectype, row.contexts, row.labels, LIQUIBASE_VERSION, row.deploymentId];
+    // NOW() as Liquibase writes it: a wall-clock time in the session's TimeZone, which the drivers set to this
+    // machine's zone as pgjdbc sets the JVM's (drivers/time-zone.ts), so both tools record the same local time
     let values = '$1, $2, $3, NOW(), $4, $5, $6, $7, $8, $9, $10, $11, $12';
     if (row.tag !== undefined) {
       columns.push('TAG');

@@ -7,6 +7,8 @@
 // - The password comes from the target (flag, URL, PGPASSWORD), else from the libpq password file
 //   (~/.pgpass or PGPASSFILE), read only when the server asks for one.
 // - currentSchema → search_path (set_config, same parsing as pgjdbc's search_path startup parameter).
+// - TimeZone is this machine's zone (time-zone.ts), sent in the startup packet as pgjdbc does.
+// - connect_timeout bounds the whole login; a timeout names how long it waited.
 
 import { readFileSync, statSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
@@ -21,6 +23,7 @@ import {
   rowCountOf,
   sqlErrorFrom,
 } from '../driver';
+import { localTimeZone } from './time-zone';
 
 export async function openPg(target: PostgresTarget, options: DriverOptions): Promise<Driver> {
   const fail = (reason: string, kind: ConnectionError['reason'], code?: string) =>
@@ -37,7 +40,10 @@ export async function openPg(target: PostgresTarget, options: DriverOptions): Pr
     ssl,
     application_name: target.applicationName ?? options.applicationName,
     statement_timeout: options.statementTimeoutMs,
-    options: target.options,
+    // the zone first, so a TimeZone the user puts in the URL's options wins (PostgreSQL applies them in order)
+    options: [`-c TimeZone=${localTimeZone()}`, target.options].filter(Boolean).join(' '),
+    // pg's timer runs from the TCP connect to ReadyForQuery: TLS and authentication included, as libpq's
+    // connect_timeout; 0 sets none
     connectionTimeoutMillis: target.connectTimeoutMs,
     keepAlive: true,
     types: {
@@ -177,6 +183,8 @@ function reasonFor(code: string): ConnectionError['reason'] {
 function hintFor(code: string, message: string, target: PostgresTarget): string {
   // pg_hba.conf only allows SSL connections from here ("… no encryption")
   if (code === '28000' && /no encryption/.test(message) && !sslOn(target)) return ' (try sslmode=require)';
+  // the server's tz database lacks this machine's zone (pgjdbc fails the same way): TZ picks another
+  if (code === '22023' && /"TimeZone"/.test(message)) return ' (the time zone of this machine; set TZ to one the server knows)';
   return '';
 }
 

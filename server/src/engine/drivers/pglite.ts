@@ -60,6 +60,7 @@ import {
   rowCountOf,
   sqlErrorFrom,
 } from '../driver';
+import { localTimeZone } from './time-zone';
 
 const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 const TEMPLATE_FILE = 'pglite-template.tar.gz';
@@ -71,7 +72,7 @@ export async function openPglite(target: PgliteTarget, options: DriverOptions = 
     const db = await startPglite(target);
     const session = new PgliteSession(db, target, lock);
     try {
-      const settings: Array<[string, string]> = [];
+      const settings: Array<[string, string]> = [['TimeZone', localTimeZone()]];
       if (options.applicationName) settings.push(['application_name', options.applicationName]);
       if (options.statementTimeoutMs !== undefined) settings.push(['statement_timeout', String(options.statementTimeoutMs)]);
       if (target.defaultSchema !== undefined) settings.push(['search_path', target.defaultSchema]);
