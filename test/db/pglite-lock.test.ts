@@ -1,14 +1,15 @@
 // The inter-process lock of PGlite data directories, against real second processes: a child node process
 // (test/db/fixtures/pglite-child.ts, bundled with esbuild) opens the same directory through openDriver.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTarget } from '../../server/src/engine/connection-url';
 import { type Driver, type DriverOptions, openDriver } from '../../server/src/engine/driver';
 import { lockFileFor } from '../../server/src/engine/drivers/pglite';
+import { ensureCliBuilt, errorLines, hasStackTrace, pgcs, removeWorkspaces, show, workspace } from './fixtures/engine-cli';
 import { PGLITE_TEST_CACHE, testEnv } from './postgres';
 
 const tmpRoot = mkdtempSync(join(tmpdir(), 'pgcs-pglite-lock-'));
@@ -102,7 +103,7 @@ describe('a PGlite data directory open in one process', () => {
       );
       expect(impatient.lines[1]).toMatch(
         new RegExp(
-          `^ERROR pglite:${escape(dir)} is in use by another process: pid ${process.pid} \\(pgcs update\\) since \\S+; ` +
+          `^ERROR pglite:${escape(dir)} is in use by pid ${process.pid} \\(pgcs update\\) since \\S+; ` +
             `gave up after 0\\.8 s \\(if that process is gone, delete ${escape(lockFileFor(dir))}\\)$`,
         ),
       );
@@ -129,13 +130,70 @@ describe('a PGlite data directory open in one process', () => {
     await c.waitFor(/^OPENED$/);
     c.proc.kill('SIGKILL');
     await c.exited;
-    expect(JSON.parse(readFileSync(lockFileFor(dir), 'utf8'))).toMatchObject({ pid: c.proc.pid }); // left behind
-    const d = await open(dir, { lockTimeoutMs: 5000 });
+    const left = JSON.parse(readFileSync(lockFileFor(dir), 'utf8'));
+    expect(left).toMatchObject({ pid: c.proc.pid, host: hostname(), by: 'pglite-child' }); // left behind
+    const recovered: string[] = [];
+    const d = await open(dir, { lockTimeoutMs: 5000, onLockRecovered: (m) => recovered.push(m) });
     try {
+      expect(recovered).toEqual([
+        `Recovered a stale lock on pglite:${dir} held by pid ${c.proc.pid} (pglite-child) on ${hostname()} since ${left.since}: that process is gone.`,
+      ]);
       expect((await d.query('SELECT pid FROM child_was_here')).rows).toEqual([{ pid: c.proc.pid }]);
       expect(JSON.parse(readFileSync(lockFileFor(dir), 'utf8'))).toMatchObject({ pid: process.pid });
     } finally {
       await d.close();
     }
+  });
+});
+
+describe('pgcs on a PGlite directory whose lock is held', () => {
+  const CHANGELOG = 'databaseChangeLog:\n  - changeSet:\n      id: "1"\n      author: t\n      changes:\n        - sql:\n            sql: CREATE TABLE a (id int)\n';
+
+  beforeAll(() => ensureCliBuilt());
+  afterAll(() => removeWorkspaces());
+
+  it('by a killed process: says in one line who held it since when, then runs', async () => {
+    const dir = freshDir();
+    const c = child(dir, 60_000, 'forever');
+    await c.waitFor(/^OPENED$/);
+    c.proc.kill('SIGKILL');
+    await c.exited;
+    const { since } = JSON.parse(readFileSync(lockFileFor(dir), 'utf8')) as { since: string };
+    const r = await pgcs(['update', '--changelog-file', 'changelog.yaml', '--url', `pglite:${dir}`], { cwd: workspace({ 'changelog.yaml': CHANGELOG }) });
+    expect(r.code, show(r)).toBe(0);
+    const said = r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('Running Changeset'));
+    expect(said, show(r)).toEqual([
+      `Recovered a stale lock on pglite:${dir} held by pid ${c.proc.pid} (pglite-child) on ${hostname()} since ${since}: that process is gone.`,
+    ]);
+    expect(errorLines(r.stderr), show(r)).toEqual([]);
+  });
+
+  it('by a live process: gives up after --lock-wait with one line naming its pid and since when', async () => {
+    const dir = freshDir();
+    const c = child(dir, 60_000, 'forever');
+    await c.waitFor(/^OPENED$/);
+    const { since } = JSON.parse(readFileSync(lockFileFor(dir), 'utf8')) as { since: string };
+    const r = await pgcs(['update', '--changelog-file', 'changelog.yaml', '--url', `pglite:${dir}`, '--lock-wait', '1'], {
+      cwd: workspace({ 'changelog.yaml': CHANGELOG }),
+    });
+    c.proc.kill('SIGKILL');
+    expect(r.code, show(r)).not.toBe(0);
+    expect(errorLines(r.stderr), show(r)).toEqual([
+      `pgcs: pglite:${dir} is in use by pid ${c.proc.pid} (pglite-child) since ${since}; gave up after 1 s (if that process is gone, delete ${lockFileFor(dir)})`,
+    ]);
+    expect(hasStackTrace(r.stderr + r.stdout)).toBe(false);
+  });
+
+  it('by a writer that died mid-write (unreadable lock file, untouched for over 10 s): recovered, saying so', async () => {
+    const dir = freshDir();
+    writeFileSync(lockFileFor(dir), '{"pid": 12');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lockFileFor(dir), old, old);
+    const recovered: string[] = [];
+    const d = await open(dir, { lockTimeoutMs: 5000, onLockRecovered: (m) => recovered.push(m) });
+    await d.close();
+    expect(recovered).toEqual([
+      `Recovered a stale lock on pglite:${dir}: its holder died while writing ${lockFileFor(dir)} (unreadable since ${old.toISOString()}).`,
+    ]);
   });
 });

@@ -138,6 +138,7 @@ export class Environments {
       // the CLI may have the PGlite folder open: wait for it a while, visibly, rather than fail at once
       lockTimeoutMs: 30_000,
       onLockWait: (message) => this.host.log(`[${setting.name}] ${message}`),
+      onLockRecovered: (message) => this.host.log(`[${setting.name}] ${message}`),
     });
     try {
       return await work(driver, target);

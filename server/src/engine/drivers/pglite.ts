@@ -24,9 +24,10 @@
 // created atomically (written to a temporary file, then hard-linked into place; O_EXCL where links are not
 // supported) and holding JSON {pid, procStart, host, since, by}. A process that finds the lock:
 //   - held by a live process: waits (polling every 100–250 ms) up to `lockTimeoutMs` (default 60 s), then
-//     fails with ConnectionError('locked') naming the holder's pid, program and since-when;
+//     fails with ConnectionError('locked'): "… is in use by pid N (program) since …";
 //   - held by a dead process (no such pid, or the pid was reused: its start time in /proc differs): removes
-//     the stale lock (renaming it away first, so two waiters cannot both "recover" it) and takes it;
+//     the stale lock (renaming it away first, so two waiters cannot both "recover" it) and takes it, telling
+//     `onLockRecovered` who held it since when;
 //   - held by this process: fails at once (the directory is already open here).
 // A lock from another host (shared network directory) is never considered stale: delete it by hand.
 // The lock is released on close(), and on process exit if close() was never called.
@@ -360,7 +361,10 @@ async function acquireDirLock(target: PgliteTarget, options: DriverOptions): Pro
       throw new ConnectionError(`${target.description} is already open in this process`, 'locked');
     }
     if (isStale(holder, lockPath)) {
-      removeStaleLock(lockPath, raw);
+      // said once it is ours to remove, like a recovered DATABASECHANGELOGLOCK row (lock.ts): a killed run is
+      // worth knowing about, since what it was doing stopped half-way (its open transaction rolled back)
+      const recovered = recoveredMessage(target, lockPath, holder); // before removal: it reads the file's time
+      if (removeStaleLock(lockPath, raw)) options.onLockRecovered?.(recovered);
       continue;
     }
     const who = holder
@@ -369,7 +373,7 @@ async function acquireDirLock(target: PgliteTarget, options: DriverOptions): Pro
     const waited = Date.now() - started;
     if (waited >= timeoutMs) {
       throw new ConnectionError(
-        `${target.description} is in use by another process: ${who}; gave up after ${Math.round(timeoutMs / 100) / 10} s` +
+        `${target.description} is in use by ${who}; gave up after ${Math.round(timeoutMs / 100) / 10} s` +
           ` (if that process is gone, delete ${lockPath})`,
         'locked',
       );
@@ -444,13 +448,28 @@ function isStale(holder: LockHolder | undefined, lockPath: string): boolean {
   return holder.procStart !== undefined && start !== undefined && start !== holder.procStart; // pid reused
 }
 
-function removeStaleLock(lockPath: string, raw: string): void {
+function recoveredMessage(target: PgliteTarget, lockPath: string, holder: LockHolder | undefined): string {
+  if (!holder) {
+    let since = 'an unknown time';
+    try {
+      since = statSync(lockPath).mtime.toISOString();
+    } catch {
+      // removed by another waiter meanwhile; the recovery is theirs to report
+    }
+    return `Recovered a stale lock on ${target.description}: its holder died while writing ${lockPath} (unreadable since ${since}).`;
+  }
+  const by = holder.by ? ` (${holder.by})` : '';
+  return `Recovered a stale lock on ${target.description} held by pid ${holder.pid}${by} on ${holder.host} since ${holder.since}: that process is gone.`;
+}
+
+/** true when this call removed the stale lock (several waiters may race for it: one of them does). */
+function removeStaleLock(lockPath: string, raw: string): boolean {
   // rename first: only one of several waiters can move a given file, and we check we moved the stale one
   const aside = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
     renameSync(lockPath, aside);
   } catch {
-    return; // someone else took care of it
+    return false; // someone else took care of it
   }
   let movedRaw = '';
   try {
@@ -458,7 +477,8 @@ function removeStaleLock(lockPath: string, raw: string): void {
   } catch {
     // fall through
   }
-  if (movedRaw !== raw) {
+  const ours = movedRaw === raw;
+  if (!ours) {
     // between our read and the rename a live process took the lock: put it back
     try {
       linkSync(aside, lockPath);
@@ -467,6 +487,7 @@ function removeStaleLock(lockPath: string, raw: string): void {
     }
   }
   rmSync(aside, { force: true });
+  return ours;
 }
 
 function holdLock(lockPath: string, content: string): DirLock {
