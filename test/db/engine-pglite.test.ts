@@ -60,7 +60,10 @@ describe.concurrent('pgcs on PGlite', () => {
   it('update writes the rows Liquibase wrote for golden case 01; status; rollback-count and rollback-to-date take everything back', async () => {
     const dir = freshDir();
     const cwd = goldenWorkspace('01-yaml-sql');
-    const run = (...args: string[]) => pgcs([...args, '--changelog-file', 'changelog.yaml', '--url', `pglite:${dir}`, '--contexts', 'dev'], { cwd });
+    // a zone hours away from UTC: rollback-to-date below must read --date and DATEEXECUTED in it
+    const zone = 'Asia/Tokyo';
+    const run = (...args: string[]) =>
+      pgcs([...args, '--changelog-file', 'changelog.yaml', '--url', `pglite:${dir}`, '--contexts', 'dev'], { cwd, env: { TZ: zone } });
 
     const startedAt = Date.now();
     let r = await run('update');
@@ -84,8 +87,7 @@ describe.concurrent('pgcs on PGlite', () => {
     expect(r.code, show(r)).toBe(0);
     expect(r.stdout).toContain('ROLLED BACK changelog.yaml::007-search-path-file::carol\n1 changeset rolled back');
 
-    // --date is the client's local time; the rows' DATEEXECUTED is PGlite's wall-clock time
-    const zone = 'Asia/Tokyo';
+    // --date is the client's local time, as DATEEXECUTED is (the session runs in the client's zone, as Liquibase's does)
     r = await pgcs(['rollback-to-date', '--date', localDate(new Date(startedAt - 2000), zone), '--changelog-file', 'changelog.yaml', '--url', `pglite:${dir}`], { cwd, env: { TZ: zone } });
     expect(r.code, show(r)).toBe(0);
     expect(r.stdout).toContain('5 changesets rolled back');
