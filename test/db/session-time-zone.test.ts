@@ -70,6 +70,15 @@ describe('DATEEXECUTED is the local time of the machine running pgcs', () => {
     await expectLocalDateExecuted(db.url, 'America/New_York', (work) => work(pgLooker(db.url)));
   });
 
+  it("leaves a TimeZone given in the URL's options to win", async () => {
+    const db = await freshDatabase('session zone options');
+    const cwd = workspace({ 'changelog.yaml': CHANGELOG });
+    const url = `${db.url}?options=${encodeURIComponent('-c TimeZone=Pacific/Auckland')}`;
+    const r = await pgcs(['update', '--changelog-file', 'changelog.yaml', '--url', url], { cwd, env: { TZ: 'America/New_York' } });
+    expect(r.code, show(r)).toBe(0);
+    expect(await pgQuery(db.url, 'SELECT tz FROM session_zone')).toEqual([{ tz: 'Pacific/Auckland' }]);
+  });
+
   it('on PGlite, with TZ=Asia/Tokyo', async () => {
     const dir = join(workspace(), 'db');
     await expectLocalDateExecuted(`pglite:${dir}`, 'Asia/Tokyo', (work) => withPglite(dir, work));
