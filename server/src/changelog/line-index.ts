@@ -1,4 +1,4 @@
-import type { Position, Range } from './model';
+import type { Changelog, Position, Range } from './model';
 
 /** Converts UTF-16 offsets of one text to LSP positions and back. Lines end at \n, \r\n or a lone \r, as in LSP. */
 export class LineIndex {
@@ -62,4 +62,17 @@ export class LineIndex {
     if (this.text.charCodeAt(end - 1) === 13) end--;
     return end;
   }
+}
+
+/** A line index per file of a changelog, made on first use. */
+export function lineIndexesOf(changelog: Changelog): (file: string) => LineIndex {
+  const cache = new Map<string, LineIndex>();
+  return (file) => {
+    let index = cache.get(file);
+    if (!index) {
+      index = new LineIndex(changelog.files.get(file)?.text ?? '');
+      cache.set(file, index);
+    }
+    return index;
+  };
 }

@@ -1,4 +1,4 @@
-import { LineIndex } from '../changelog/line-index';
+import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { Change, Changelog, Changeset, Range, SqlText } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { sqlRange } from '../sql/analyse';
@@ -40,20 +40,8 @@ export interface SqlContext {
   lines: (file: string) => LineIndex;
 }
 
-export function lineIndexes(changelog: Changelog): (file: string) => LineIndex {
-  const cache = new Map<string, LineIndex>();
-  return (file) => {
-    let index = cache.get(file);
-    if (!index) {
-      index = new LineIndex(changelog.files.get(file)?.text ?? '');
-      cache.set(file, index);
-    }
-    return index;
-  };
-}
-
 export function changesetSqlContext(changelog: Changelog, defaultSchema?: string): SqlContext {
-  return { defaultSchema, lines: lineIndexes(changelog) };
+  return { defaultSchema, lines: lineIndexesOf(changelog) };
 }
 
 export function changeApplies(change: Change): boolean {

@@ -5,9 +5,9 @@
 
 import type { Change, Changelog, Changeset, Position, SqlText } from '../changelog/model';
 import { fileOffset } from '../sql/analyse';
-import { lineIndexesOf, replayTo, statementsOf } from '../schema/replay';
+import { replayTo, statementsOf } from '../schema/replay';
 import type { Schema } from '../schema/schema';
-import type { LineIndex } from '../changelog/line-index';
+import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { ChangesetStatement } from '../schema/statements';
 
 export interface SqlLocation {

@@ -1,7 +1,7 @@
 // Runs the rules over a changelog: replays the schema changeset by changeset, visits each statement with the
 // schema as it is just before it, applies `pgcs-ignore` suppressions and reports ignores that silenced nothing.
 
-import { LineIndex } from '../changelog/line-index';
+import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { Changelog, Changeset, Finding, Fix, Range, Severity } from '../changelog/model';
 import { applyStatement, statementsOf } from '../schema/replay';
 import { Schema, relationKey } from '../schema/schema';
@@ -285,14 +285,3 @@ function directivesIn(text: string, start: number, end: number): { from: number;
   return out;
 }
 
-function lineIndexesOf(changelog: Changelog): (file: string) => LineIndex {
-  const cache = new Map<string, LineIndex>();
-  return (file) => {
-    let index = cache.get(file);
-    if (!index) {
-      index = new LineIndex(changelog.files.get(file)?.text ?? '');
-      cache.set(file, index);
-    }
-    return index;
-  };
-}

@@ -5,7 +5,7 @@
 // names (map lookups); only renames or CASCADE drops of a table that foreign keys reference, and ON ALL TABLES IN
 // SCHEMA, scan the tables.
 
-import { LineIndex } from '../changelog/line-index';
+import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { Changelog, Changeset, SqlText } from '../changelog/model';
 import { PgKind, pgKind, pgScan } from '../sql/pg-lexer';
 import { byteOffsetToIndex } from '../sql/statements';
@@ -71,19 +71,6 @@ function sameSql(sql: (SqlText | undefined)[], changes: Changeset['changes']): b
   if (sql.length !== changes.length) return false;
   for (let i = 0; i < sql.length; i++) if (sql[i] !== changes[i].sql) return false;
   return true;
-}
-
-/** A line index per file of the changelog, made on first use. */
-export function lineIndexesOf(changelog: Changelog): (file: string) => LineIndex {
-  const cache = new Map<string, LineIndex>();
-  return (file) => {
-    let index = cache.get(file);
-    if (!index) {
-      index = new LineIndex(changelog.files.get(file)?.text ?? '');
-      cache.set(file, index);
-    }
-    return index;
-  };
 }
 
 export interface ReplayPoint {
