@@ -657,7 +657,8 @@ describe('properties', () => {
 });
 
 describe('the corpus and large files', () => {
-  it('parses a 10 MB changelog with 20,000 changesets in well under a second', () => {
+  // its speed is measured in bench/ (lint-corpus, lint-vs-peers), not here
+  it('reads a 10 MB changelog with CRLF line ends and 20,000 changesets completely', () => {
     const lines = ['--liquibase formatted sql', ''];
     for (let i = 0; i < 20000; i++) {
       lines.push(`--changeset perf:${i} labels:a,b context:dev runOnChange:true`, `--comment: changeset number ${i}`, '-- a comment line');
@@ -666,19 +667,9 @@ describe('the corpus and large files', () => {
     }
     const text = lines.join('\r\n');
     expect(text.length).toBeGreaterThan(10_000_000);
-    parse(text.slice(0, 100_000)); // warm up
-    // CPU time rather than wall time, so that a busy machine does not fail the test
-    let best = Infinity;
-    let file: ChangelogFile | undefined;
-    for (let run = 0; run < 2; run++) {
-      const before = process.cpuUsage();
-      file = parse(text);
-      const used = process.cpuUsage(before);
-      best = Math.min(best, (used.user + used.system) / 1000);
-    }
+    const file: ChangelogFile | undefined = parse(text);
     expect(file!.changesets).toHaveLength(20000);
     expect(file!.findings).toEqual([]);
     expect(sqlOf(file!.changesets[19999])).toContain('INSERT INTO t_19999');
-    expect(best).toBeLessThan(1000);
   });
 });
