@@ -291,6 +291,12 @@ function filesContaining(dir: string, needle: string): string[] {
   if (!existsSync(dir)) return [];
   return listFiles(dir).filter((f) => {
     const path = join(dir, f);
-    return statSync(path).size < 50 * 2 ** 20 && readFileSync(path).includes(needle);
+    try {
+      return statSync(path).size < 50 * 2 ** 20 && readFileSync(path).includes(needle);
+    } catch (error) {
+      // the workbench is still running: a PGlite folder's postmaster.pid, a log rotated, may go between list and read
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
   }).map((f) => join(dir, f));
 }
