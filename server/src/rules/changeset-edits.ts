@@ -163,26 +163,8 @@ export function appendChangeset(changelog: Changelog, changeset: Changeset, id: 
   // after the changeset's last line
   const lastLine = end.character === 0 && end.line > changeset.range.start.line ? end.line - 1 : end.line;
   const position = { line: lastLine, character: index.lineEnd(lastLine) - index.lineStart(lastLine) };
-  if (changeset.kind === 'formatted-sql') {
-    const statement = sql.endsWith(';') ? sql : `${sql};`;
-    return at(position, `${eol}${eol}--changeset ${changeset.author}:${id}${eol}${statement}`, changeset.file);
-  }
-  if (changeset.kind !== 'yaml' || !changeset.idRange) return undefined;
-  const header = lineText(index, changeset.headerRange.start.line).slice(0, changeset.headerRange.start.character);
-  const dash = /^(\s*)-\s+$/.exec(header);
-  if (!dash) return undefined;
-  const keys = indentOf(lineText(index, changeset.idRange.start.line));
-  if (keys.length <= dash[1].length) return undefined;
-  const author = /^[\w.@-]+$/.test(changeset.author) ? changeset.author : JSON.stringify(changeset.author);
-  const quotedId = /^[\w.-]+$/.test(id) ? id : JSON.stringify(id);
-  const lines = [
-    `${header}changeSet:`,
-    `${keys}id: ${quotedId}`,
-    `${keys}author: ${author}`,
-    `${keys}changes:`,
-    `${keys}  - sql: ${sql.replace(/;$/, '')}`,
-  ];
-  return at(position, eol + lines.join(eol), changeset.file);
+  const lines = siblingChangesetLines(index, changeset, id, sql, false);
+  return lines && at(position, eol + (changeset.kind === 'formatted-sql' ? eol : '') + lines.join(eol), changeset.file);
 }
 
 /**
@@ -209,29 +191,35 @@ export function prependChangeset(changelog: Changelog, changeset: Changeset, id:
   const index = linesOf(changelog, changeset.file);
   if (!index) return undefined;
   const eol = eolOf(index);
-  const line = changeset.headerRange.start.line;
-  const transaction = options.runInTransaction === false;
+  const lines = siblingChangesetLines(index, changeset, id, sql, options.runInTransaction === false);
+  return lines && at({ line: changeset.headerRange.start.line, character: 0 }, lines.join(eol) + eol + (changeset.kind === 'formatted-sql' ? eol : ''), changeset.file);
+}
+
+/**
+ * The lines of a changeset by `changeset`'s author running `sql`, written the way `changeset` is: a `--changeset`
+ * block in formatted SQL, a `- changeSet:` item at the same indentation in YAML. Undefined when the YAML layout is
+ * not one it can follow.
+ */
+function siblingChangesetLines(index: LineIndex, changeset: Changeset, id: string, sql: string, outsideTransaction: boolean): string[] | undefined {
   if (changeset.kind === 'formatted-sql') {
-    const statement = sql.endsWith(';') ? sql : `${sql};`;
-    return at({ line, character: 0 }, `--changeset ${changeset.author}:${id}${transaction ? ' runInTransaction:false' : ''}${eol}${statement}${eol}${eol}`, changeset.file);
+    return [`--changeset ${changeset.author}:${id}${outsideTransaction ? ' runInTransaction:false' : ''}`, sql.endsWith(';') ? sql : `${sql};`];
   }
   if (changeset.kind !== 'yaml' || !changeset.idRange) return undefined;
-  const header = lineText(index, line).slice(0, changeset.headerRange.start.character);
+  const header = lineText(index, changeset.headerRange.start.line).slice(0, changeset.headerRange.start.character);
   const dash = /^(\s*)-\s+$/.exec(header);
   if (!dash) return undefined;
   const keys = indentOf(lineText(index, changeset.idRange.start.line));
   if (keys.length <= dash[1].length) return undefined;
   const author = /^[\w.@-]+$/.test(changeset.author) ? changeset.author : JSON.stringify(changeset.author);
   const quotedId = /^[\w.-]+$/.test(id) ? id : JSON.stringify(id);
-  const lines = [
+  return [
     `${header}changeSet:`,
     `${keys}id: ${quotedId}`,
     `${keys}author: ${author}`,
-    ...(transaction ? [`${keys}runInTransaction: false`] : []),
+    ...(outsideTransaction ? [`${keys}runInTransaction: false`] : []),
     `${keys}changes:`,
     `${keys}  - sql: ${sql.replace(/;$/, '')}`,
   ];
-  return at({ line, character: 0 }, lines.join(eol) + eol, changeset.file);
 }
 
 /** An identifier as PostgreSQL needs it written: bare when it folds to itself, else double-quoted. */
