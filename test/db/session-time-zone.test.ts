@@ -17,31 +17,13 @@ import {
   yamlChangelog,
 } from './fixtures/engine-cli';
 import { freshDatabase } from './postgres';
+import { recorded, wallClock } from '../fixtures/wall-clock';
 
 vi.setConfig({ testTimeout: 180_000 });
 
 beforeAll(() => ensureCliBuilt());
 afterAll(() => removeWorkspaces());
 
-/** `instant` as the wall-clock time of `zone`, read as if it were UTC (how the recorded text is compared). */
-function wallClock(zone: string, instant: number): number {
-  const text = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(instant);
-  return Date.parse(`${text.replace(' ', 'T')}Z`);
-}
-
-/** DATEEXECUTED as PostgreSQL prints it, read the same way */
-function recorded(text: string): number {
-  return Date.parse(`${text.replace(' ', 'T').slice(0, 23)}Z`);
-}
 
 const CHANGELOG = yamlChangelog([{ id: '1', sql: "CREATE TABLE session_zone AS SELECT current_setting('TimeZone') AS tz" }]);
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { freshDatabase } from '../db/postgres';
 import { comparable, describeRun, interopUnavailable, liquibase, pgcs, readRows, withClient } from './support';
+import { recorded, wallClock } from '../fixtures/wall-clock';
 
 const missing = interopUnavailable();
 const work = mkdtempSync(path.join(tmpdir(), 'pgcs-interop-tz-'));
@@ -26,24 +27,6 @@ const CHANGELOG = `databaseChangeLog:
               - column: { name: id, type: int }
 `;
 
-/** `instant` as the wall-clock time of `zone`, in ms as if that time were UTC (how DATEEXECUTED's text reads). */
-function wallClock(zone: string, instant: number): number {
-  const text = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(instant);
-  return Date.parse(`${text.replace(' ', 'T')}Z`);
-}
-
-function recorded(text: string): number {
-  return Date.parse(`${text.replace(' ', 'T').slice(0, 23)}Z`);
-}
 
 describe.skipIf(missing !== undefined)(`DATEEXECUTED with TZ=${ZONE} on servers in UTC`, () => {
   it('is the same wall-clock time from Liquibase and pgcs run side by side', async ({ expect }) => {
