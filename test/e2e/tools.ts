@@ -13,7 +13,7 @@
 // never mistaken for a finished one and two concurrent first runs do not corrupt each other.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -112,18 +112,35 @@ async function installOnce(
   return finalDir;
 }
 
-function npmInstall(dir: string, spec: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
+/**
+ * Runs npm install, up to three times: a registry hiccup on a fresh machine (one CI run failed here with the
+ * log out of reach) should not fail the suite. When every try fails, the error carries the log's tail, so the
+ * cause shows in the CI output rather than in a file on a machine that is gone.
+ */
+async function npmInstall(dir: string, spec: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'pg-changesets-e2e-tool', private: true }) + '\n');
-  const out = createWriteStream(logFile);
+  writeFileSync(logFile, '');
+  const attempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    appendFileSync(logFile, `--- npm install ${spec}, try ${attempt} of ${attempts}, ${new Date().toISOString()}\n`);
+    const code = await runNpmInstall(dir, spec, env, logFile);
+    if (code === 0) return;
+    if (attempt === attempts) {
+      const tail = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-40).join('\n');
+      throw new Error(`npm install ${spec} exited with ${code} ${attempts} times; the end of ${logFile}:\n${tail}`);
+    }
+    rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+    rmSync(join(dir, 'package-lock.json'), { force: true });
+  }
+}
+
+function runNpmInstall(dir: string, spec: string, env: NodeJS.ProcessEnv, logFile: string): Promise<number | null> {
+  const out = createWriteStream(logFile, { flags: 'a' });
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--loglevel=http', spec], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(out, { end: false });
     child.stderr.pipe(out, { end: false });
     child.on('error', reject);
-    child.on('close', (code) => {
-      out.end();
-      if (code === 0) resolve();
-      else reject(new Error(`npm install ${spec} exited with ${code}; see ${logFile}`));
-    });
+    child.on('close', (code) => out.end(() => resolve(code)));
   });
 }
