@@ -1,4 +1,4 @@
-import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, Pair, parseDocument, Scalar, visit, YAMLMap } from 'yaml';
+import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, Pair, Scalar, visit, YAMLMap } from 'yaml';
 import {
   changelogItemKeys, changeSetKeys, changesWithColumns, changeTypes, columnKeys, constraintKeys, includeAllKeys, includeKeys,
   preconditionAttributes, preconditionTypes, propertyKeys,
@@ -10,6 +10,7 @@ import type {
   PropertyDefinition, Range, Rollback, Severity, SqlText,
 } from './model';
 import { dbmsIncludesPostgres, PropertyScope } from './properties';
+import { parseYamlDocument } from './yaml-fast';
 import { scalarOffsets } from './yaml-scalar';
 
 export interface YamlParseOptions {
@@ -47,7 +48,7 @@ const snakeYamlBooleans = [true, false].map((value) => ({
   stringify: () => String(value),
 }));
 
-const YAML_OPTIONS = {
+export const YAML_OPTIONS = {
   version: '1.1',
   uniqueKeys: false,
   merge: true,
@@ -272,7 +273,7 @@ function reuseBySource(chunks: Chunk[], old: Chunk[]): void {
 }
 
 function parseChunk(source: string): ChunkDocument {
-  const doc = parseDocument(source, YAML_OPTIONS);
+  const doc = parseYamlDocument(source, YAML_OPTIONS);
   const list = doc.contents;
   if (doc.errors.length || !isSeq(list) || list.items.length !== 1) return { ok: false, doc, hasProperty: false };
   let clean = true;
@@ -339,7 +340,7 @@ class YamlChangelogReader {
   }
 
   private readWhole(file: ChangelogFile): void {
-    const doc = (this.doc = parseDocument(this.text, YAML_OPTIONS));
+    const doc = (this.doc = parseYamlDocument(this.text, YAML_OPTIONS));
     for (const error of doc.errors) {
       const [start, end] = error.pos;
       this.report('yaml-syntax', 'error', firstLine(error.message), this.range(start, Math.max(end, start + 1)));

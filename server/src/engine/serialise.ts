@@ -16,7 +16,8 @@
 // source text is read from the changelog file at the change's range (see SourceOptions).
 
 import { readFileSync, statSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
+import { parseYamlDocument } from '../changelog/yaml-fast';
 import { LineIndex } from '../changelog/line-index';
 import type { Change, Range } from '../changelog/model';
 
@@ -421,7 +422,7 @@ function parsedSource(file: string, readFile: (path: string) => string | undefin
   if (text === undefined) return undefined;
   const hit = sourceCache.get(file);
   if (hit && hit.text === text) return hit;
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false });
+  const doc = parseYamlDocument(text, { version: '1.1', uniqueKeys: false, merge: true, prettyErrors: false });
   const parsed: ParsedSource = { text, doc, lines: new LineIndex(text) };
   if (sourceCache.size > 16) sourceCache.delete(sourceCache.keys().next().value!);
   sourceCache.set(file, parsed);
