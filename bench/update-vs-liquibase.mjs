@@ -142,6 +142,8 @@ async function query(url, sql) {
 
 // ---- the tools -----------------------------------------------------------------------------------------------
 async function bundlePgcs() {
+  // inside the repo so the bundle resolves node_modules; .cache is not there on a fresh `npm ci`
+  mkdirSync(join(repo, 'node_modules/.cache'), { recursive: true });
   const dir = mkdtempSync(join(repo, 'node_modules/.cache/pgcs-bench-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   await build({
@@ -194,7 +196,11 @@ try {
   const dir = join(work, 'changelog');
   generateChangelog(dir, CHANGESETS);
   log(`generated ${CHANGESETS} changesets in ${dir}`);
-  const [cli, server] = await Promise.all([bundlePgcs(), startPostgres()]);
+  // allSettled: when one fails, the other (a started PostgreSQL) is still registered for cleanup before we throw
+  const [bundled, started] = await Promise.allSettled([bundlePgcs(), startPostgres()]);
+  if (bundled.status === 'rejected') throw bundled.reason;
+  if (started.status === 'rejected') throw started.reason;
+  const [cli, server] = [bundled.value, started.value];
   log(`${server.version} on port ${server.port}`);
   await query(server.admin, 'CREATE DATABASE bench_liquibase');
   await query(server.admin, 'CREATE DATABASE bench_pgcs');

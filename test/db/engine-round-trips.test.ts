@@ -55,6 +55,35 @@ describe.concurrent('update in few round trips', () => {
     expect(tables).not.toContain('f21');
   });
 
+  it('fails in the second full run of changesets (built while the first ran): those before stay, numbered without a gap; the next update goes on from there', async () => {
+    const db = await freshDatabase('second stretch fails');
+    const changesets = (failing: boolean) =>
+      Array.from({ length: 230 }, (_, i) => ({
+        id: String(i + 1),
+        sql: failing && i === 169 ? 'INSERT INTO no_such_table VALUES (1);' : `CREATE TABLE t${i + 1} (id int);`,
+      }));
+    const cwd = workspace({ 'changelog.yaml': yamlChangelog(changesets(true)) });
+    const failed = await pgcs(['update', '--changelog-file', 'changelog.yaml', '--url', db.url], { cwd });
+    expect(failed.code, show(failed)).toBe(1);
+    expect(errorLines(failed.stderr)[0]).toContain('changeset changelog.yaml::170::test failed: relation "no_such_table" does not exist');
+    const before = await changelogRows(pgLooker(db.url));
+    expect(before.map((row) => row.id)).toEqual(changesets(true).slice(0, 169).map((c) => c.id));
+    expect(before.map((row) => row.orderexecuted)).toEqual(before.map((_, i) => i + 1));
+    const tables = await relations(pgLooker(db.url));
+    expect(tables).toContain('t169');
+    expect(tables).not.toContain('t171');
+    expect(tables).not.toContain('t201');
+
+    const fixed = workspace({ 'changelog.yaml': yamlChangelog(changesets(false)) });
+    const r = await pgcs(['update', '--changelog-file', 'changelog.yaml', '--url', db.url], { cwd: fixed });
+    expect(r.code, show(r)).toBe(0);
+    const rows = await changelogRows(pgLooker(db.url));
+    expect(rows.map((row) => row.id)).toEqual(changesets(false).map((c) => c.id));
+    expect(rows.map((row) => row.orderexecuted)).toEqual(rows.map((_, i) => i + 1));
+    expect(new Set(rows.slice(169).map((row) => row.deployment_id)).size).toBe(1);
+    expect(rows[169].deployment_id).not.toBe(rows[0].deployment_id);
+  });
+
   it('writes ids, authors and comments holding quotes and backslashes exactly, whatever standard_conforming_strings says', async () => {
     const db = await freshDatabase('literals');
     await pgQuery(db.url, `ALTER DATABASE "${db.name}" SET standard_conforming_strings = off`);

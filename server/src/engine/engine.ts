@@ -88,6 +88,14 @@ function isOnly(item: PlannedChangeset, options: UpdateOptions): boolean {
  */
 const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
 
+/** A stretch (items[start…]) ready to send: its transactions' text and the rows they record. */
+interface BuiltStretch {
+  start: number;
+  stretch: PlannedChangeset[];
+  texts: string[];
+  recorded: { item: PlannedChangeset; execType: ExecType; row: NewRow; order: number }[];
+}
+
 export class Engine {
   private tables!: TrackingTables;
   private serverVersion?: number;
@@ -177,6 +185,8 @@ export class Engine {
       const items = plan.changesets;
       /** the changeset that failed in a stretch: it runs again alone, to name the failing statement */
       let alone: PlannedChangeset | undefined;
+      /** the stretch after the one being sent, built while the server ran that one */
+      let next: BuiltStretch | undefined;
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (remaining <= 0) break;
@@ -189,9 +199,23 @@ export class Engine {
         }
         if (item.state !== 'pending' && item.state !== 'rerun') continue;
         if (item !== alone) {
-          const stretch = await this.stretchFrom(items, i, remaining, options, generated);
+          const built = next?.start === i ? next : this.buildStretch(await this.stretchFrom(items, i, remaining, options, generated), i, tables, order, generated);
+          next = undefined;
+          const stretch = built.stretch;
           if (stretch.length > 1) {
-            const committed = await this.sendStretch(stretch, tables, order, plan.rows, generated);
+            const sending = this.sendStretch(built, tables, order, plan.rows);
+            sending.catch(() => undefined); // awaited below; a failure meanwhile is not an unhandled rejection
+            // the server runs this stretch meanwhile: the next one is built now, for the case it commits whole
+            const after = i + stretch.length;
+            const tagged = options.toTag !== undefined && tagOf(stretch[stretch.length - 1].changeset) === options.toTag;
+            if (after < items.length && remaining > stretch.length && !tagged) {
+              next = await this.stretchFrom(items, after, remaining - stretch.length, options, generated).then(
+                (following) => this.buildStretch(following, after, tables, order + stretch.length, generated),
+                () => undefined, // built again when its turn comes, which reports the error then
+              );
+            }
+            const committed = await sending;
+            if (committed < stretch.length) next = undefined;
             order += committed;
             remaining -= committed;
             for (const done of stretch.slice(0, committed)) result.ran.push({ changeset: done.changeset, execType: done.state === 'rerun' ? 'RERAN' : 'EXECUTED' });
@@ -304,12 +328,10 @@ export class Engine {
     return stretch;
   }
 
-  /**
-   * Sends a stretch; returns how many of its changesets committed (those before the first that failed, which is
-   * rolled back: the caller runs it again alone to report it).
-   */
-  private async sendStretch(stretch: PlannedChangeset[], tables: TrackingTables, lastOrder: number, rows: AppliedRow[], generated: Map<Changeset, PlannedStatement[]>): Promise<number> {
+  /** The text of a stretch's transactions and the rows they record, the first with ORDEREXECUTED lastOrder + 1. */
+  private buildStretch(stretch: PlannedChangeset[], start: number, tables: TrackingTables, lastOrder: number, generated: Map<Changeset, PlannedStatement[]>): BuiltStretch {
     const texts: string[] = [];
+    if (stretch.length < 2) return { start, stretch, texts, recorded: [] };
     const recorded = stretch.map((item, k) => {
       const execType: ExecType = item.state === 'rerun' ? 'RERAN' : 'EXECUTED';
       return { item, execType, row: this.rowFor(item.changeset, item.checksum, execType), order: lastOrder + k + 1 };
@@ -322,6 +344,14 @@ export class Engine {
       }
       texts.push(tables.recordSqlInline(row, order, item.row !== undefined && execType === 'RERAN'), 'COMMIT');
     }
+    return { start, stretch, texts, recorded };
+  }
+
+  /**
+   * Sends a stretch; returns how many of its changesets committed (those before the first that failed, which is
+   * rolled back: the caller runs it again alone to report it).
+   */
+  private async sendStretch({ stretch, texts, recorded }: BuiltStretch, tables: TrackingTables, lastOrder: number, rows: AppliedRow[]): Promise<number> {
     // announced before they run, as one by one (a changeset that waits on a lock is seen waiting), in one message:
     // a write per line costs more than a small changeset. After a failure, those past it did not run after all.
     this.settings.log(stretch.map((item) => `Running Changeset: ${identity(item.changeset)}`).join('\n'));
