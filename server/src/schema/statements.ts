@@ -9,7 +9,7 @@ import type { Change, Changeset, Range, SqlText } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { generateSql } from '../engine/generate';
 import { fileOffset, sqlRange } from '../sql/analyse';
-import { nodeLocation, parseSql, type ParsedStatement } from '../sql/statements';
+import { nodeLocation, parseGeneratedStatement, parseSql, type ParsedStatement } from '../sql/statements';
 
 export interface ChangesetStatement {
   /** the statement's node kind: 'CreateStmt', 'AlterTableStmt', 'IndexStmt', … */
@@ -142,8 +142,7 @@ function generatedStatements(change: Change, changeIndex: number, file: string, 
 function parseGenerated(text: string): ParsedStatement | null {
   let statement = generatedParses.get(text);
   if (statement !== undefined) return statement;
-  const parsed = parseSql(text, { splitStatements: false, stripComments: false });
-  statement = parsed.statements.find((s) => s.node) ?? null;
+  statement = parseGeneratedStatement(text) ?? null;
   if (generatedParses.size >= GENERATED_CACHE_LIMIT) generatedParses.clear();
   generatedParses.set(text, statement);
   return statement;

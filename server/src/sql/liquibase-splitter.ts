@@ -139,6 +139,8 @@ class Scanner {
   private commentAt = -2;
   private bracketFrom = -1;
   private bracketAt = -2;
+  private backslashFrom = -1;
+  private backslashAt = -2;
 
   constructor(readonly s: string, readonly n: number, readonly dollarAware: boolean) {}
 
@@ -151,6 +153,10 @@ class Scanner {
   private hybridQuoted(i: number, q: number): number {
     const s = this.s;
     const n = this.n;
+    // the usual literal: no backslash and no doubled quote before its closing quote, whose end is then the only
+    // accept on the walk below
+    const close = s.indexOf(q === 39 ? "'" : '"', i + 1);
+    if (close > i && this.nextBackslash(i + 1) > close && (close + 1 >= n || s.charCodeAt(close + 1) !== q)) return close + 1;
     let memo = q === 39 ? this.sqMemo : this.dqMemo;
     if (!memo) {
       memo = new Int32Array(n + 1).fill(-2);
@@ -204,6 +210,15 @@ class Scanner {
       memo[path[k]] = best;
     }
     return path.length > 0 ? memo[path[0]] : tail;
+  }
+
+  /** first index >= p holding a backslash (n if none); cached like nextBracketStop */
+  private nextBackslash(p: number): number {
+    if (p >= this.backslashFrom && p <= this.backslashAt) return this.backslashAt;
+    const k = this.s.indexOf('\\', p);
+    this.backslashFrom = p;
+    this.backslashAt = k < 0 ? this.n : k;
+    return this.backslashAt;
   }
 
   /** S_QUOTED_IDENTIFIER at i: "x", `x` or [x] on one line; its end or -1. */
@@ -315,6 +330,8 @@ class Scanner {
     if (isLbWs(c)) {
       let j = i + 1;
       while (j < n && isLbWs(s.charCodeAt(j))) j++;
+      // an ASCII blank starts no other token (it is no letter, digit, quote or symbol): the run is the token
+      if (c === 32 || c === 10 || c === 9 || c === 13) return j * 8 + K.Ws;
       ws = j;
     }
     if (c === 45 && c1 === 45) {
@@ -586,24 +603,29 @@ class Pieces {
     this.pb = pb;
   }
 
+  /** the glued text of piece p, if it was glued (never without an endDelimiter: no map lookup then) */
+  private glued(p: number): string | undefined {
+    return this.merged.size === 0 ? undefined : this.merged.get(p);
+  }
+
   length(p: number): number {
-    const m = this.merged.get(p);
+    const m = this.glued(p);
     return m !== undefined ? m.length : this.t.end[this.pb[p]] - this.t.start[this.pa[p]];
   }
 
   text(p: number): string {
-    return this.merged.get(p) ?? this.s.slice(this.t.start[this.pa[p]], this.t.end[this.pb[p]]);
+    return this.glued(p) ?? this.s.slice(this.t.start[this.pa[p]], this.t.end[this.pb[p]]);
   }
 
   lastChar(p: number): number {
-    const m = this.merged.get(p);
+    const m = this.glued(p);
     return m !== undefined ? m.charCodeAt(m.length - 1) : this.s.charCodeAt(this.t.end[this.pb[p]] - 1);
   }
 
   /** Java equalsIgnoreCase of the piece's text with an ASCII word, without building the text */
   is(p: number, lowerWord: string): boolean {
     if (this.length(p) !== lowerWord.length) return false;
-    const m = this.merged.get(p);
+    const m = this.glued(p);
     const base = this.t.start[this.pa[p]];
     for (let i = 0; i < lowerWord.length; i++) {
       const c = m !== undefined ? m.charCodeAt(i) : this.s.charCodeAt(base + i);
@@ -617,7 +639,7 @@ class Pieces {
 
   /** Java trimToNull(piece) == null */
   blank(p: number): boolean {
-    const m = this.merged.get(p);
+    const m = this.glued(p);
     if (m !== undefined) return isJavaBlank(m);
     for (let i = this.t.start[this.pa[p]]; i < this.t.end[this.pb[p]]; i++) if (!isJavaTrimmed(this.s.charCodeAt(i))) return false;
     return true;

@@ -13,7 +13,7 @@
 //     extended to the end of the token there). "syntax error at end of input" points at the statement's last
 //     token, so the underline is visible where the statement stops.
 
-import type * as LibPgQuery from 'libpg-query';
+import { setFlagsFromString } from 'node:v8';
 import { liquibaseChunkText, liquibaseSplit } from './liquibase-splitter';
 import { lastRealToken, nextRealToken, operatorRunCost, splitPgStatements, tokenAtOrAfter } from './pg-lexer';
 import { ByteIndexMap, codePointOffsetToIndex, isAscii, toWellFormed, utf8Length } from './utf8-offsets';
@@ -66,6 +66,19 @@ export interface ParsedSql {
   liquibaseError?: SqlSyntaxError;
 }
 
+/** The parts of libpg-query's emscripten module (wasm/libpg-query.js) that its parseSync uses. */
+interface PgQueryWasm {
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  /** the WASM memory (a new view after the memory grows) */
+  HEAPU8: Uint8Array;
+  UTF8ToString(ptr: number): string;
+  getValue(ptr: number, type: 'i32'): number;
+  _wasm_parse_query_raw(queryPtr: number): number;
+  _wasm_free_parse_result(resultPtr: number): void;
+}
+type PgQueryFactory = () => Promise<PgQueryWasm>;
+
 export interface SqlOptions {
   splitStatements: boolean;
   stripComments: boolean;
@@ -78,15 +91,31 @@ export interface SqlOptions {
 
 let loaded = false;
 let loading: Promise<void> | undefined;
-// loaded when first needed: requiring libpg-query starts compiling its WASM, which commands that parse no SQL
-// (the CLI's status, history, …) should not wait for
-let libpgQuery: typeof LibPgQuery | undefined;
+// loaded when first needed: instantiating libpg-query compiles its WASM, which commands that parse no SQL (the
+// CLI's status, history, …) should not wait for
+let parser: PgQueryWasm | undefined;
 
-/** Loads libpg-query's WASM module once; later calls return at once. Must complete before parseSql. */
+/**
+ * Loads libpg-query's WASM module once; later calls return at once. Must complete before parseSql. The module is
+ * used through its own exports (what the package's parseSync calls), so that the parse tree arrives as JSON text
+ * (see parseTree).
+ */
 export function initSqlParser(): Promise<void> {
   if (loaded) return Promise.resolve();
   if (!loading) {
-    loading = import('libpg-query').then((module) => (libpgQuery = module).loadModule()).then(
+    loading = import('libpg-query/wasm/libpg-query.js').then(async (module) => {
+      const instantiate = (module as { default?: PgQueryFactory }).default ?? (module as unknown as PgQueryFactory);
+      // V8 first compiles WASM with its baseline compiler, then recompiles hot functions with its optimising one.
+      // For this parser that second compile costs more than it ever saves: 1,200 statements parse in ~35 ms
+      // baseline-only against ~90–140 ms with tier-up, and as fast afterwards (measured, Node 20). The flag is read
+      // when a module is compiled, so it is set for this module alone and other WASM (PGlite) is compiled as usual.
+      setFlagsFromString('--liftoff-only');
+      try {
+        parser = await instantiate();
+      } finally {
+        setFlagsFromString('--no-liftoff-only');
+      }
+    }).then(
       () => {
         loaded = true;
       },
@@ -97,6 +126,104 @@ export function initSqlParser(): Promise<void> {
     );
   }
   return loading;
+}
+
+/**
+ * libpg-query's parse as the package's parseSync makes it, but giving the JSON text of the tree: statement text
+ * in, `{ version, stmts }` JSON out; a PostgreSQL error is thrown with its `sqlDetails` (message, 0-based cursor).
+ */
+function parseToJson(query: string): string {
+  const wasm = parser!;
+  if (query === '') throw new Error('Query cannot be empty');
+  // (the text is well-formed UTF-16 here, so Node's UTF-8 is emscripten's; the native encoder and decoder below
+  // do in one call what emscripten's helpers do a byte at a time in JavaScript)
+  const size = Buffer.byteLength(query, 'utf8') + 1;
+  const queryPtr = wasm._malloc(size);
+  let resultPtr = 0;
+  try {
+    utf8Encoder.encodeInto(query, wasm.HEAPU8.subarray(queryPtr, queryPtr + size - 1));
+    wasm.HEAPU8[queryPtr + size - 1] = 0;
+    resultPtr = wasm._wasm_parse_query_raw(queryPtr);
+    if (!resultPtr) throw new Error('Failed to parse query: memory allocation failed');
+    // PgQueryParseResult { char *parse_tree; char *stderr_buffer; PgQueryError *error }
+    const treePtr = wasm.getValue(resultPtr, 'i32');
+    const errorPtr = wasm.getValue(resultPtr + 8, 'i32');
+    if (errorPtr) {
+      // PgQueryError { char *message; char *funcname; char *filename; int lineno; int cursorpos; … }
+      const messagePtr = wasm.getValue(errorPtr, 'i32');
+      const cursor = wasm.getValue(errorPtr + 16, 'i32');
+      const message = messagePtr ? wasm.UTF8ToString(messagePtr) : 'Unknown error';
+      throw Object.assign(new Error(message), { sqlDetails: { message, cursorPosition: cursor > 0 ? cursor - 1 : 0 } });
+    }
+    if (!treePtr) throw new Error('No parse tree generated');
+    const heap = wasm.HEAPU8;
+    return utf8Decoder.decode(heap.subarray(treePtr, heap.indexOf(0, treePtr)));
+  } finally {
+    wasm._free(queryPtr);
+    if (resultPtr) wasm._wasm_free_parse_result(resultPtr);
+  }
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * The parse tree of libpg-query's JSON. The rows of an `INSERT … VALUES` (most of a data-loading statement's tree:
+ * a 40-row INSERT is 17 KB of JSON, 16 KB of it rows) are read from the JSON only when something reads
+ * `valuesLists`, which no rule and no replay does: the statement's other fields come at once, and `valuesLists`
+ * keeps its place among them (JSON.stringify and equality see the same tree).
+ */
+export function parseTree(json: string): any {
+  const key = json.indexOf(VALUES_KEY);
+  if (key < 0) return JSON.parse(json);
+  const start = key + VALUES_KEY.length - 1;
+  const end = jsonArrayEnd(json, start);
+  // only one VALUES list, the INSERT's own: any other shape is read whole
+  if (end < 0 || json.indexOf(VALUES_KEY, end) >= 0) return JSON.parse(json);
+  const tree = JSON.parse(`${json.slice(0, start)}0${json.slice(end)}`);
+  const select = tree?.stmts?.length === 1 ? tree.stmts[0]?.stmt?.InsertStmt?.selectStmt?.SelectStmt : undefined;
+  if (!select || select.valuesLists !== 0) return JSON.parse(json);
+  const rows = json.slice(start, end);
+  const settle = (value: unknown) => Object.defineProperty(select, 'valuesLists', { value, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(select, 'valuesLists', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = JSON.parse(rows);
+      settle(value);
+      return value;
+    },
+    set: settle,
+  });
+  return tree;
+}
+
+const VALUES_KEY = '"valuesLists":[';
+
+/** The index just after the JSON array that opens at `start` (a '['), or -1. */
+function jsonArrayEnd(json: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // a string: its end is the next quote not escaped by an odd run of backslashes
+      let close = json.indexOf('"', i + 1);
+      while (close > 0) {
+        let slashes = 0;
+        while (json.charCodeAt(close - 1 - slashes) === 92 /* \ */) slashes++;
+        if (slashes % 2 === 0) break;
+        close = json.indexOf('"', close + 1);
+      }
+      if (close < 0) return -1;
+      i = close;
+    } else if (c === 91 /* [ */) {
+      depth++;
+    } else if (c === 93 /* ] */) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
 }
 
 /** Statements longer than this many UTF-8 bytes are not handed to libpg-query (no node, no error). */
@@ -186,7 +313,7 @@ function parseUncached(text: string): Omit<CachedParse, 'ascii'> {
   const input = toWellFormed(text);
   let tree: any;
   try {
-    tree = libpgQuery!.parseSync(input);
+    tree = parseTree(parseToJson(input));
   } catch (e: any) {
     return { error: errorFromException(text, e) };
   }
@@ -297,6 +424,25 @@ function addStatement(out: ParsedStatement[], sql: string, start: number, end: n
   }
   if (parsed.ascii) statementMaps.set(statement, true);
   out.push(statement);
+}
+
+/**
+ * The first statement with a node of SQL a program wrote (the SQL Liquibase generates for a built-in change), as
+ * `parseSql(sql, { splitStatements: false, stripComments: false })` gives it. Text that is plainly one statement
+ * (no blanks around it, no comment, no `;` anywhere: nothing the splitters could cut or trim) is handed to
+ * libpg-query whole, without Liquibase's tokenizer and the statement splitter, which would find that one
+ * statement again.
+ */
+export function parseGeneratedStatement(sql: string): ParsedStatement | undefined {
+  if (sql.length > 0 && !/^\s|\s$|;|--|\/\*/.test(sql)) {
+    const parsed = parseStatementText(sql);
+    if (parsed.node && !parsed.parts && !parsed.error) {
+      const statement: ParsedStatement = { start: 0, end: sql.length, node: parsed.node, kind: parsed.kind };
+      if (parsed.ascii) statementMaps.set(statement, true);
+      return statement;
+    }
+  }
+  return parseSql(sql, { splitStatements: false, stripComments: false }).statements.find((s) => s.node);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
