@@ -1,5 +1,6 @@
 // How `pgcs lint` prints findings for machines: SARIF 2.1.0 (GitHub code scanning, Azure DevOps, IDEs) and GitHub
-// Actions workflow commands (annotations on the pull request diff); and which files changed since a git ref.
+// Actions workflow commands (annotations on the pull request diff); which files changed since a git ref; and the
+// findings of a tree as the parsed-file store keeps them between runs.
 
 import { execFileSync } from 'node:child_process';
 import * as nodePath from 'node:path';
@@ -111,4 +112,42 @@ export function filesChangedSince(ref: string, cwd: string): Set<string> {
   // diff names are relative to the top of the repository; ls-files names to the folder it runs in
   const names = [...git('diff', '--name-only', '-z', ref, '--').split('\0'), ...git('-C', top, 'ls-files', '--others', '--exclude-standard', '-z').split('\0')];
   return new Set(names.filter(Boolean).map((n) => nodePath.resolve(top, n)));
+}
+
+/**
+ * Findings as the parsed-file store keeps a tree's lint: the parts the reports print, as arrays, each file named
+ * once. Reading them back is most of a lint whose tree did not change, and this is half the JSON of the objects.
+ */
+export interface KeptFindings {
+  files: string[];
+  /** [file index, rule, severity, message, start line, start character, end line, end character, changeset?] */
+  rows: (string | number | Finding['changeset'])[][];
+}
+
+export function keptFindings(findings: Finding[]): KeptFindings {
+  const files: string[] = [];
+  const index = new Map<string, number>();
+  const rows = findings.map((f) => {
+    let file = index.get(f.file);
+    if (file === undefined) {
+      index.set(f.file, (file = files.length));
+      files.push(f.file);
+    }
+    const { start, end } = f.range;
+    const row: KeptFindings['rows'][number] = [file, f.rule, f.severity, f.message, start.line, start.character, end.line, end.character];
+    if (f.changeset) row.push(f.changeset);
+    return row;
+  });
+  return { files, rows };
+}
+
+export function findingsFromKept(kept: KeptFindings): Finding[] {
+  return kept.rows.map(([file, rule, severity, message, sl, sc, el, ec, changeset]) => {
+    const finding: Finding = {
+      rule: rule as string, severity: severity as Severity, message: message as string, file: kept.files[file as number],
+      range: { start: { line: sl as number, character: sc as number }, end: { line: el as number, character: ec as number } },
+    };
+    if (changeset) finding.changeset = changeset as Finding['changeset'];
+    return finding;
+  });
 }

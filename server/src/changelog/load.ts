@@ -56,7 +56,8 @@ export const diskReader: SourceReader = {
   readFile: readDisk,
   isDirectory(path) {
     try {
-      return fs.statSync(path).isDirectory();
+      // no exception for a missing path: resolving an include tries several folders, most of which do not hold it
+      return fs.statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
     } catch {
       return false;
     }

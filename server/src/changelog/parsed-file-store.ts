@@ -8,15 +8,19 @@
 // names another entry. Entries hold the model as the parser returned it, before the loader resolves includes
 // and sqlFiles (those are read from the disk again on every run).
 //
+// Results computed from a whole tree (the lint of a root changelog) are kept too, each with the reads it was made
+// from (recorded-reads.ts): one is given back only while every file, folder and listing it read is as it was.
+//
 // Alongside, the MD5SUMs of the file's changesets whose checksum depends on nothing but that text (no sqlFile,
 // no `path`/`file` parameter naming another file): the checksum of a YAML changeset re-reads its source, which
 // costs as much again.
 
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as nodePath from 'node:path';
+import { cacheFolder } from '../cache-folder';
 import type { Change, ChangelogFile, ChangelogKind, Changeset } from './model';
+import { type RecordedRead, readsStillHold } from './recorded-reads';
 
 interface Entry {
   file: ChangelogFile;
@@ -28,6 +32,8 @@ export class ParsedFileStore {
   /** where each changeset that came through the store is kept, to save its checksum with it */
   private readonly homes = new WeakMap<Changeset, { key: string; index: number }>();
   private readonly entries = new Map<string, { encodedFile: unknown; checksums: Record<number, string>; dirty: boolean }>();
+  /** results of reads made in this run, to be written */
+  private readonly results = new Map<string, { reads: RecordedRead[]; value: unknown }>();
 
   /**
    * @param dir the folder of the entries (created when first written)
@@ -37,10 +43,8 @@ export class ParsedFileStore {
 
   /** The store of this user, or undefined when PGCS_CACHE_DIR is set empty (no store). */
   static forUser(build: string, env: NodeJS.ProcessEnv = process.env): ParsedFileStore | undefined {
-    const configured = env.PGCS_CACHE_DIR;
-    if (configured === '') return undefined;
-    const dir = configured ?? nodePath.join(env.XDG_CACHE_HOME || nodePath.join(os.homedir(), '.cache'), 'pgcs', 'parsed');
-    return new ParsedFileStore(dir, build);
+    const dir = cacheFolder(env);
+    return dir === undefined ? undefined : new ParsedFileStore(dir, build);
   }
 
   /** the parsed file from the store, else `parse()`, stored for the next run */
@@ -86,27 +90,57 @@ export class ParsedFileStore {
     entry.dirty = true;
   }
 
+  /**
+   * The result kept for these inputs (everything it depends on besides what it read; plain JSON) when every read
+   * it was made from (recorded-reads.ts) still answers the same; else undefined.
+   */
+  keptResult<T>(inputs: string[]): T | undefined {
+    const kept = this.readJson(this.resultKey(inputs)) as { reads?: RecordedRead[]; value?: T } | undefined;
+    if (!kept || !Array.isArray(kept.reads) || kept.value === undefined) return undefined;
+    return readsStillHold(kept.reads) ? kept.value : undefined;
+  }
+
+  /** Keeps a result made from these reads (written by save()). */
+  keepResult(inputs: string[], reads: RecordedRead[], value: unknown): void {
+    this.results.set(this.resultKey(inputs), { reads, value });
+  }
+
+  private resultKey(inputs: string[]): string {
+    return `${createHash('sha256').update([this.build, 'result', ...inputs].join('\u0000')).digest('hex')}.result`;
+  }
+
   /** Writes the new and changed entries. Best effort: a store that cannot be written only costs speed. */
   save(): void {
     const dirty = [...this.entries].filter(([, entry]) => entry.dirty);
-    if (!dirty.length) return;
+    if (!dirty.length && !this.results.size) return;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       for (const [key, entry] of dirty) {
-        // written aside and renamed: a run reading at the same time sees the old entry or the new one, whole
-        const target = nodePath.join(this.dir, `${key}.json`);
-        const aside = `${target}.${process.pid}.tmp`;
-        fs.writeFileSync(aside, JSON.stringify({ file: entry.encodedFile, checksums: entry.checksums }));
-        fs.renameSync(aside, target);
+        this.write(key, { file: entry.encodedFile, checksums: entry.checksums });
         entry.dirty = false;
       }
+      for (const [key, result] of this.results) this.write(key, result);
+      this.results.clear();
       if (Math.random() < 1 / 32) this.prune();
     } catch {
       // read-only home, full disk: the next run parses again
     }
   }
 
+  private write(key: string, value: unknown): void {
+    // written aside and renamed: a run reading at the same time sees the old entry or the new one, whole
+    const target = nodePath.join(this.dir, `${key}.json`);
+    const aside = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(aside, JSON.stringify(value));
+    fs.renameSync(aside, target);
+  }
+
   private read(key: string): { encodedFile: unknown; checksums: Record<number, string> } | undefined {
+    const entry = this.readJson(key) as { file: unknown; checksums: Record<number, string> } | undefined;
+    return entry && { encodedFile: entry.file, checksums: entry.checksums ?? {} };
+  }
+
+  private readJson(key: string): unknown {
     let json: string;
     try {
       json = fs.readFileSync(nodePath.join(this.dir, `${key}.json`), 'utf8');
@@ -114,8 +148,7 @@ export class ParsedFileStore {
       return undefined;
     }
     try {
-      const { file, checksums } = JSON.parse(json) as { file: unknown; checksums: Record<number, string> };
-      return { encodedFile: file, checksums: checksums ?? {} };
+      return JSON.parse(json);
     } catch {
       return undefined;
     }

@@ -129,18 +129,23 @@ export class Project {
   /** every file of every tree, with its findings (an empty list for a clean file) */
   findingsByFile(): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
-    const seen = new Set<string>();
+    // a file shared by two trees reports its own problems once: what a finding says → the positions it was said at
+    const seen = new Map<string, Set<number>>();
+    const add = (finding: Finding) => {
+      const said = sayingOf(finding);
+      const at = finding.range.start.line * 2 ** 26 + finding.range.start.character;
+      let positions = seen.get(said);
+      if (!positions) seen.set(said, (positions = new Set()));
+      else if (positions.has(at)) return;
+      positions.add(at);
+      let list = out.get(finding.file);
+      if (!list) out.set(finding.file, (list = []));
+      list.push(finding);
+    };
     for (const tree of this.trees.values()) {
       for (const file of tree.files.keys()) if (!out.has(file)) out.set(file, []);
-      for (const finding of [...tree.findings, ...this.analysisOf(tree)]) {
-        // a file shared by two trees reports its own problems once
-        const key = `${finding.file}|${finding.rule}|${finding.range.start.line}:${finding.range.start.character}|${finding.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const list = out.get(finding.file) ?? [];
-        list.push(finding);
-        out.set(finding.file, list);
-      }
+      for (const finding of tree.findings) add(finding);
+      for (const finding of this.analysisOf(tree)) add(finding);
     }
     return out;
   }
@@ -150,6 +155,14 @@ export class Project {
     for (const tree of this.treesOf(file)) for (const c of tree.changesets) if (c.file === file) seen.add(c);
     return [...seen];
   }
+}
+
+/** file, rule and message of a finding, made once per finding (the editor's lint hands back the same findings after an edit) */
+const sayings = new WeakMap<Finding, string>();
+function sayingOf(finding: Finding): string {
+  let said = sayings.get(finding);
+  if (said === undefined) sayings.set(finding, (said = `${finding.file}|${finding.rule}|${finding.message}`));
+  return said;
 }
 
 export function isChangelogText(path: string, text: string): boolean {

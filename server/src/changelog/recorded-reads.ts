@@ -1,0 +1,116 @@
+// What a load read from the disk (diskReader), so a result computed from it (a whole tree's lint) can be kept
+// between CLI runs and trusted while every read would answer the same: each file's text (or its absence), each
+// folder test, each folder listing. That is everything the loader and the rules see of the file system (they
+// read nothing else), so equal reads give an equal result.
+//
+// Checking a read costs a stat: a file whose stat is unchanged is not read again, as git trusts its index. Only a
+// stat taken well after the file's last change is trusted that way (a write within the file system's timestamp
+// granularity could keep the stat): a file changed just before it was read is read and compared again.
+
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { diskReader, type SourceReader } from './load';
+
+export type RecordedRead =
+  | { kind: 'file'; path: string; hash: string | null; stat?: FileStat }
+  | { kind: 'folder'; path: string; folder: boolean }
+  | { kind: 'listing'; path: string; names: string[] | null };
+
+interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/** a file changed less than this before its stat may change again within the same timestamp (2 s on FAT) */
+const RACY_MS = 2500;
+
+/** diskReader, noting every answer it gives (in order, the first answer per question). */
+export function recordingReader(): { reader: SourceReader; reads: () => RecordedRead[] } {
+  const base = diskReader;
+  const reads = new Map<string, RecordedRead>();
+  const note = (key: string, make: () => RecordedRead) => {
+    if (!reads.has(key)) reads.set(key, make());
+  };
+  const reader: SourceReader = {
+    readFile(path) {
+      // the stat before the read: a write after it changes the stat, so the recorded one can only be too old
+      const stat = trustedStat(path);
+      const text = base.readFile(path);
+      note(`f\0${path}`, () => ({ kind: 'file', path, hash: text === undefined ? null : textHash(text), ...(stat && text !== undefined ? { stat } : {}) }));
+      return text;
+    },
+    isDirectory(path) {
+      const folder = base.isDirectory(path);
+      note(`d\0${path}`, () => ({ kind: 'folder', path, folder }));
+      return folder;
+    },
+    listDirectory(path) {
+      const names = base.listDirectory(path);
+      note(`l\0${path}`, () => ({ kind: 'listing', path, names: names ? [...names] : null }));
+      return names;
+    },
+  };
+  return { reader, reads: () => [...reads.values()] };
+}
+
+/** Every read of the disk (through diskReader) answers now as it did when it was recorded. */
+export function readsStillHold(reads: RecordedRead[]): boolean {
+  // one stat per path: resolving an include asks of each candidate path both whether it is a file and a folder
+  const stats = new Map<string, fs.Stats | undefined | null>();
+  const statOf = (path: string) => {
+    let stat = stats.get(path);
+    if (stat === undefined) stats.set(path, (stat = statOrNull(path)));
+    return stat;
+  };
+  for (const read of reads) {
+    if (read.kind === 'folder') {
+      const stat = statOf(read.path);
+      if ((!!stat && stat.isDirectory()) !== read.folder) return false;
+    } else if (read.kind === 'listing') {
+      const names = diskReader.listDirectory(read.path);
+      if (names === undefined ? read.names !== null : read.names === null || !sameNames(names, read.names)) return false;
+    } else {
+      const stat = statOf(read.path);
+      // diskReader reads no text where there is no file or a folder
+      if (read.hash === null && (!stat || stat.isDirectory())) continue;
+      if (read.stat && stat && sameStat(stat, read.stat)) continue;
+      const text = diskReader.readFile(read.path);
+      if ((text === undefined ? null : textHash(text)) !== read.hash) return false;
+    }
+  }
+  return true;
+}
+
+function sameNames(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
+function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
+}
+
+/** the file's stat when its last change is old enough for the stat to tell a later change */
+function trustedStat(path: string): FileStat | undefined {
+  try {
+    const stat = fs.statSync(path, { throwIfNoEntry: false });
+    if (!stat || !stat.isFile() || Math.max(stat.mtimeMs, stat.ctimeMs) >= Date.now() - RACY_MS) return undefined;
+    return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameStat(stat: fs.Stats, recorded: FileStat): boolean {
+  return stat.isFile() && stat.size === recorded.size && stat.mtimeMs === recorded.mtimeMs && stat.ctimeMs === recorded.ctimeMs && stat.ino === recorded.ino;
+}
+
+/** the path's stat; null when there is nothing there (or it cannot be told) */
+function statOrNull(path: string): fs.Stats | null {
+  try {
+    return fs.statSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,70 @@
+// `pgcs`: starts the CLI (cli-main.js, the bundle of cli.ts beside this file) from V8's code cache of it.
+// Compiling the 1.3 MB bundle, and then each function it runs, is a fifth of a short run such as a lint whose
+// findings the store keeps; Node 20 keeps no code cache of its own. The cache sits in the parsed-file store's
+// folder (none when PGCS_CACHE_DIR is empty), named by the bundle's size and time. V8 refuses a cache made by
+// another V8, with other flags or for another source (it then compiles as usual), and a new one is written.
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as nodePath from 'node:path';
+import * as vm from 'node:vm';
+import { cacheFolder } from './cache-folder';
+
+const main = nodePath.join(__dirname, 'cli-main.js');
+
+function codeCacheFile(): string | undefined {
+  const folder = cacheFolder();
+  if (folder === undefined) return undefined;
+  const bundle = fs.statSync(main);
+  return nodePath.join(folder, `code-cache-${bundle.size}-${Math.round(bundle.mtimeMs)}.bin`);
+}
+
+function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the bundle as require() would, compiled with `cachedData`; the compiled script. */
+function runBundle(cachedData: Buffer | undefined): vm.Script {
+  // the bundle starts with a #! line, which is no JavaScript inside the module wrapper
+  const source = fs.readFileSync(main, 'utf8').replace(/^#!/, '//');
+  const script = new vm.Script(Module.wrap(source), { filename: main, cachedData });
+  const module = new Module(main);
+  module.filename = main;
+  module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(__dirname);
+  module.loaded = true;
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, Module.createRequire(main), module, main, __dirname);
+  return script;
+}
+
+/** written aside and renamed: a run reading at the same time sees no cache or the whole one */
+function writeCodeCache(file: string, script: vm.Script): void {
+  try {
+    fs.mkdirSync(nodePath.dirname(file), { recursive: true });
+    const aside = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(aside, script.createCachedData());
+    fs.renameSync(aside, file);
+  } catch {
+    // a read-only cache folder only costs the compile
+  }
+}
+
+let file: string | undefined;
+try {
+  file = codeCacheFile();
+} catch {
+  file = undefined;
+}
+if (file === undefined) {
+  require(main);
+} else {
+  const cachedData = readOrUndefined(file);
+  const script = runBundle(cachedData);
+  // made now, when the command has run as far as its first wait (a kept lint: nearly all of it), so the cache holds
+  // the functions compiled so far and no V8 flag has changed yet: V8 refuses a cache made after a flag changed
+  // (the SQL parser's WASM is compiled with --liftoff-only)
+  if (!cachedData || script.cachedDataRejected) writeCodeCache(file, script);
+}

@@ -1,0 +1,52 @@
+// dist/cli.js starts the CLI bundle from V8's code cache of it, kept in the parsed-file store's folder.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cli = nodePath.resolve(__dirname, '../../dist/cli.js');
+let dir: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'pgcs-launch-'));
+  fs.writeFileSync(nodePath.join(dir, 'changelog.yaml'), 'databaseChangeLog:\n  - changeSet:\n      id: 1\n      author: a\n      changes:\n        - sql: ALTER TABLE users RENAME COLUMN name TO full_name\n');
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function lint(cacheDir: string) {
+  const r = spawnSync(process.execPath, [cli, 'lint', 'changelog.yaml', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: cacheDir } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const codeCaches = (cacheDir: string) => fs.readdirSync(cacheDir).filter((name) => /^code-cache-.*\.bin$/.test(name));
+
+describe('the pgcs launcher', () => {
+  it('keeps a code cache of the CLI beside the parsed files, and the next run uses it as it is', () => {
+    const cacheDir = nodePath.join(dir, 'cache');
+    const first = lint(cacheDir);
+    expect(codeCaches(cacheDir)).toHaveLength(1);
+    const file = nodePath.join(cacheDir, codeCaches(cacheDir)[0]);
+    const written = fs.readFileSync(file);
+    const again = lint(cacheDir);
+    expect(again).toEqual(first);
+    // V8 took it: a refused cache would have been written anew
+    expect(fs.readFileSync(file).equals(written)).toBe(true);
+    expect(JSON.parse(first.stdout).map((f: { rule: string }) => f.rule)).toContain('rename-column');
+  });
+
+  it('runs as usual from a damaged code cache, and writes a good one', () => {
+    const cacheDir = nodePath.join(dir, 'damaged');
+    const expected = lint(cacheDir);
+    const file = nodePath.join(cacheDir, codeCaches(cacheDir)[0]);
+    fs.writeFileSync(file, 'not a code cache');
+    expect(lint(cacheDir)).toEqual(expected);
+    expect(fs.readFileSync(file, 'utf8')).not.toBe('not a code cache');
+  });
+
+  it('keeps nothing when PGCS_CACHE_DIR is empty', () => {
+    const r = spawnSync(process.execPath, [cli, 'lint', 'changelog.yaml', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: '', HOME: nodePath.join(dir, 'home'), XDG_CACHE_HOME: '' } });
+    expect(r.status).toBe(1);
+    expect(fs.existsSync(nodePath.join(dir, 'home'))).toBe(false);
+  });
+});

@@ -1,0 +1,90 @@
+// `pgcs lint` keeps each tree's findings in the parsed-file store with what it read, and gives them back only while
+// every file, folder and listing it read is as it was: the built CLI in a child process, as CI runs it.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cli = nodePath.resolve(__dirname, '../../dist/cli.js');
+let dir: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'pgcs-lint-kept-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(nodePath.dirname(nodePath.join(dir, name)), { recursive: true });
+    fs.writeFileSync(nodePath.join(dir, name), text);
+  }
+}
+
+function lint(store: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, 'lint', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: store } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** the findings of the rules these changelogs are about (they also lack rollbacks and lock timeouts) */
+const WATCHED = new Set(['index-without-concurrently', 'rename-column', 'sql-syntax']);
+const rules = (out: string) =>
+  (JSON.parse(out) as { rule: string; file: string }[]).filter((f) => WATCHED.has(f.rule)).map((f) => `${f.rule} ${f.file}`).sort();
+
+const ROOT = `databaseChangeLog:
+  - changeSet:
+      id: 1
+      author: a
+      changes:
+        - sql: CREATE TABLE users (id int, name text)
+  - include:
+      file: more.sql
+      relativeToChangelogFile: true
+  - includeAll:
+      path: all/
+      relativeToChangelogFile: true
+`;
+
+describe('pgcs lint with a kept result', () => {
+  it('keeps a tree\'s findings in the store and gives the same back while nothing changed', () => {
+    write({ 'same/changelog.yaml': ROOT, 'same/more.sql': '--liquibase formatted sql\n--changeset a:2\nCREATE INDEX i ON users (name);\n', 'same/all/001.sql': '--liquibase formatted sql\n--changeset a:3\nALTER TABLE users RENAME COLUMN name TO full_name;\n' });
+    const store = nodePath.join(dir, 'store-same');
+    const fresh = lint('', 'same/changelog.yaml', '--format', 'json');
+    const first = lint(store, 'same/changelog.yaml', '--format', 'json');
+    expect(fs.readdirSync(store).filter((name) => name.endsWith('.result.json'))).toHaveLength(1);
+    const kept = lint(store, 'same/changelog.yaml', '--format', 'json');
+    expect(first).toEqual(fresh);
+    expect(kept).toEqual(fresh);
+    expect(rules(kept.stdout)).toEqual(['index-without-concurrently same/more.sql', 'rename-column same/all/001.sql']);
+    for (const format of ['text', 'sarif', 'github']) {
+      expect(lint(store, 'same/changelog.yaml', '--format', format)).toEqual(lint('', 'same/changelog.yaml', '--format', format));
+    }
+  });
+
+  it('lints again when an included file, an includeAll folder, the config or a property changes', () => {
+    write({ 'edit/changelog.yaml': ROOT, 'edit/more.sql': '--liquibase formatted sql\n--changeset a:2\nCREATE INDEX i ON users (name);\n', 'edit/all/001.sql': '--liquibase formatted sql\n--changeset a:3\nSELECT 1;\n' });
+    const store = nodePath.join(dir, 'store-edit');
+    const both = () => {
+      const kept = lint(store, 'edit/changelog.yaml', '--format', 'json');
+      expect(kept).toEqual(lint('', 'edit/changelog.yaml', '--format', 'json'));
+      return rules(kept.stdout);
+    };
+    expect(both()).toEqual(['index-without-concurrently edit/more.sql']);
+    // the same length, written at once: the text is compared, not only the size
+    write({ 'edit/more.sql': '--liquibase formatted sql\n--changeset a:2\nCREATE INDEX j ON users (name);\n' });
+    expect(both()).toEqual(['index-without-concurrently edit/more.sql']);
+    write({ 'edit/more.sql': '--liquibase formatted sql\n--changeset a:2\nCREATE INDEX CONCURRENTLY i ON users (name);\n' });
+    expect(both()).toEqual([]);
+    write({ 'edit/all/002.sql': '--liquibase formatted sql\n--changeset a:4\nALTER TABLE users RENAME COLUMN name TO full_name;\n' });
+    expect(both()).toEqual(['rename-column edit/all/002.sql']);
+    write({ 'edit/pgcs.config.json': '{ "rules": { "rename-column": "off" } }\n' });
+    expect(both()).toEqual([]);
+    fs.rmSync(nodePath.join(dir, 'edit/pgcs.config.json'));
+    expect(both()).toEqual(['rename-column edit/all/002.sql']);
+    write({ 'edit/all/002.sql': '--liquibase formatted sql\n--changeset a:4\nALTER TABLE ${t} RENAME COLUMN name TO full_name;\n' });
+    const withProperty = (t: string) => rules(lint(store, 'edit/changelog.yaml', '--format', 'json', `-Dt=${t}`).stdout);
+    expect(withProperty('users')).toEqual(['rename-column edit/all/002.sql']);
+    expect(withProperty('(')).toEqual(['sql-syntax edit/all/002.sql']);
+    expect(withProperty('users')).toEqual(['rename-column edit/all/002.sql']);
+  });
+});
