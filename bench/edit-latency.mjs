@@ -4,7 +4,8 @@
 // its syntax (the server publishes only changed diagnostics, so every edit must change them); each edit is timed
 // from sending didChange to receiving that file's publishDiagnostics. Prints p50/p95/max and the server's RSS.
 //
-//   node bench/edit-latency.mjs [--changesets 2000] [--edits 200] [--cpu-prof <dir>] [--keep]
+//   node bench/edit-latency.mjs [--changesets 2000] [--edits 200] [--cpu-prof <dir>] [--keep] [--server <path/to/server.js>]
+// (--server compares another build: alternate runs of two builds on a shared machine)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ const CHANGESETS = Number(option('--changesets', 2000));
 const EDITS = Number(option('--edits', 200));
 const CPU_PROF = option('--cpu-prof', undefined);
 const KEEP = args.includes('--keep');
+const SERVER = resolve(option('--server', join(repo, 'dist/server.js')));
 const TARGET_P95_MS = 30;
 
 // ---- the changelog ---------------------------------------------------------------------------------------------
@@ -85,7 +87,7 @@ const editLine = lines.findIndex((l) => l.includes(marker));
 const editCharacter = lines[editLine].indexOf(marker) + 'CREATE'.length;
 
 // ---- the server -------------------------------------------------------------------------------------------------
-const serverArgs = [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF)}`] : []), join(repo, 'dist/server.js'), '--stdio'];
+const serverArgs = [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(CPU_PROF)}`] : []), SERVER, '--stdio'];
 const server = spawn(process.execPath, serverArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
 let stderr = '';
 server.stderr.on('data', (d) => (stderr += d));

@@ -25,9 +25,10 @@ const documents = new TextDocuments(TextDocument);
 const openText = new Map<string, string>();
 const project = new Project({ folders: [] }, overlayReader(openText));
 /** what was last published per file, so an edit sends only the files whose diagnostics changed */
-const published = new Map<string, string>();
+const published = new Map<string, Published>();
 let ready: Promise<void> = Promise.resolve();
-let pending: NodeJS.Timeout | undefined;
+/** an analysis is waiting for the current burst of edits to end */
+let pending = false;
 let hasConfiguration = false;
 
 connection.onInitialize((params) => {
@@ -113,18 +114,31 @@ function track(document: TextDocument): void {
 }
 
 /**
- * Edits arrive in bursts; analyse once per burst. The JSON-RPC layer hands over one queued message per
- * event-loop turn, so a zero-delay callback would run between two queued edits: wait a few milliseconds.
+ * Edits arrive in bursts; analyse once per burst. The JSON-RPC layer hands over one queued message per turn of
+ * the event loop (setImmediate), so analysing in the next turn would run between two queued edits: wait, a turn at
+ * a time, until a whole turn passed with no new edit. A lone keystroke is analysed two turns later (microseconds),
+ * not after a fixed delay.
  */
-const COALESCE_MS = 4;
+let edits = 0;
 function schedule(): void {
+  edits++;
   if (pending) return;
-  pending = setTimeout(() => void ready.then(analyse), COALESCE_MS);
+  pending = true;
+  let seen = -1;
+  const wait = () => {
+    if (!pending) return;
+    if (seen === edits) void ready.then(analyse);
+    else {
+      seen = edits;
+      setImmediate(wait);
+    }
+  };
+  setImmediate(wait);
 }
 
 function analyse(): void {
-  if (pending) clearTimeout(pending);
-  pending = undefined;
+  if (!pending) return;
+  pending = false;
   try {
     project.reload();
     publishAll();
@@ -144,17 +158,9 @@ function publishAll(): void {
   for (const loaded of configFiles) if (loaded.file) byFile.set(loaded.file, [...(byFile.get(loaded.file) ?? []), ...loaded.findings]);
   lastFindings = byFile;
   for (const [file, findings] of byFile) {
-    const diagnostics = findings.map(diagnosticOf);
-    // each finding's JSON is made once (the incremental lint hands back the same findings for unchanged changesets);
-    // its range goes in as it is now: the loader moves the positions of the entries it keeps in place
-    let key = '';
-    for (const finding of findings) {
-      const { start, end } = finding.range;
-      key += `${start.line}:${start.character}-${end.line}:${end.character} ${diagnosticKeys.get(finding)}\n`;
-    }
-    if (published.get(file) === key) continue;
-    published.set(file, key);
-    connection.sendDiagnostics({ uri: URI.file(file).toString(), diagnostics });
+    if (samePublished(published.get(file), findings)) continue;
+    published.set(file, publishedOf(findings));
+    connection.sendDiagnostics({ uri: URI.file(file).toString(), diagnostics: findings.map(diagnosticOf) });
   }
   for (const file of [...published.keys()]) {
     if (byFile.has(file)) continue;
@@ -163,17 +169,48 @@ function publishAll(): void {
   }
 }
 
+/** what a file's published diagnostics were: each finding, what it says, and its range as it was then */
+interface Published {
+  findings: Finding[];
+  /** start line, start character, end line, end character per finding: the loader moves kept findings' ranges in place */
+  positions: number[];
+}
+
+function publishedOf(findings: Finding[]): Published {
+  const positions: number[] = [];
+  for (const { range } of findings) positions.push(range.start.line, range.start.character, range.end.line, range.end.character);
+  return { findings, positions };
+}
+
+/** the incremental lint hands back the same finding objects for unchanged changesets: most compare by identity */
+function samePublished(published: Published | undefined, findings: Finding[]): boolean {
+  if (!published || published.findings.length !== findings.length) return false;
+  const { positions } = published;
+  for (let i = 0; i < findings.length; i++) {
+    const finding = findings[i];
+    const before = published.findings[i];
+    if (before !== finding && sayingOf(before) !== sayingOf(finding)) return false;
+    const { start, end } = finding.range;
+    const p = i * 4;
+    if (positions[p] !== start.line || positions[p + 1] !== start.character || positions[p + 2] !== end.line || positions[p + 3] !== end.character) return false;
+  }
+  return true;
+}
+
 const diagnostics = new WeakMap<Finding, Diagnostic>();
-const diagnosticKeys = new WeakMap<Finding, string>();
+const sayings = new WeakMap<Finding, string>();
 
 function diagnosticOf(finding: Finding): Diagnostic {
   let diagnostic = diagnostics.get(finding);
-  if (!diagnostic) {
-    diagnostic = toDiagnostic(finding);
-    diagnostics.set(finding, diagnostic);
-    diagnosticKeys.set(finding, JSON.stringify(diagnostic));
-  }
+  if (!diagnostic) diagnostics.set(finding, (diagnostic = toDiagnostic(finding)));
   return diagnostic;
+}
+
+/** everything a finding's diagnostic says but its range */
+function sayingOf(finding: Finding): string {
+  let saying = sayings.get(finding);
+  if (saying === undefined) sayings.set(finding, (saying = JSON.stringify({ ...diagnosticOf(finding), range: undefined })));
+  return saying;
 }
 
 const severities = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };

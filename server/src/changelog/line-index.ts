@@ -20,6 +20,7 @@ export class LineIndex {
       }
     }
     this.lineStarts = starts;
+    if (text.length >= SHARED_FROM) remember(this);
   }
 
   get lineCount(): number {
@@ -64,13 +65,31 @@ export class LineIndex {
   }
 }
 
+// After an edit of a big changelog the loader, the lint and the quick fixes each need the line index of the same
+// text: the indexes of big texts made lately are shared (a 1 MB text costs about 2 ms to index).
+const SHARED_FROM = 64 * 1024;
+const SHARED_COUNT = 8;
+/** by text (V8 hashes a long string by its length: a lookup compares at most the texts of the same length) */
+const recent = new Map<string, LineIndex>();
+
+function remember(index: LineIndex): void {
+  recent.delete(index.text);
+  recent.set(index.text, index);
+  if (recent.size > SHARED_COUNT) recent.delete(recent.keys().next().value!);
+}
+
+/** The line index of a text: the one made lately for the same text, or a new one. */
+export function lineIndexOf(text: string): LineIndex {
+  return (text.length >= SHARED_FROM && recent.get(text)) || new LineIndex(text);
+}
+
 /** A line index per file of a changelog, made on first use. */
 export function lineIndexesOf(changelog: Changelog): (file: string) => LineIndex {
   const cache = new Map<string, LineIndex>();
   return (file) => {
     let index = cache.get(file);
     if (!index) {
-      index = new LineIndex(changelog.files.get(file)?.text ?? '');
+      index = lineIndexOf(changelog.files.get(file)?.text ?? '');
       cache.set(file, index);
     }
     return index;

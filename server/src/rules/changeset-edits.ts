@@ -3,7 +3,7 @@
 // put a statement before another, append a changeset. Each answers undefined when the text is not laid out in a
 // way it can edit safely (flow-style YAML, JSON): no fix is better than a fix that breaks the changelog.
 
-import { LineIndex } from '../changelog/line-index';
+import { type LineIndex, lineIndexOf } from '../changelog/line-index';
 import type { Change, Changelog, ChangelogFile, Changeset, FileEdit, Position } from '../changelog/model';
 import type { ChangesetStatement } from '../schema/statements';
 
@@ -15,7 +15,7 @@ export function linesOf(changelog: Changelog, file: string): LineIndex | undefin
   if (!source) return undefined;
   let index = indexes.get(source);
   if (!index) {
-    index = new LineIndex(source.text);
+    index = lineIndexOf(source.text);
     indexes.set(source, index);
   }
   return index;

@@ -2,7 +2,7 @@
 // against the statements of its rollback. A rollback undoes a creation when it drops the object, the table that
 // holds it (a column, an index) or its whole schema.
 
-import { LineIndex } from '../changelog/line-index';
+import { LineIndex, lineIndexOf } from '../changelog/line-index';
 import type { Changelog, ChangelogFile, Changeset } from '../changelog/model';
 import { namesOf } from '../schema/replay';
 import { relationKey } from '../schema/schema';
@@ -162,7 +162,7 @@ export function rollbackStatementsOf(changeset: Changeset, changelog: Changelog)
     const source = changelog.files.get(file);
     if (!source) return new LineIndex('');
     let index = lineCache.get(source);
-    if (!index) lineCache.set(source, (index = new LineIndex(source.text)));
+    if (!index) lineCache.set(source, (index = lineIndexOf(source.text)));
     return index;
   };
   const statements = changeStatementsOf(rollback.changes, changeset.file, { lines }, changeset.attributes.objectQuotingStrategy);

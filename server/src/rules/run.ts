@@ -4,7 +4,7 @@
 import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { Changelog, Changeset, Finding, Fix, Range, Severity } from '../changelog/model';
 import { applyStatement, statementsOf } from '../schema/replay';
-import { Schema, relationKey } from '../schema/schema';
+import { COLLECTIONS, entryState, EVERY, recordSchemaAccess, relationKey, Schema, type SchemaAccess } from '../schema/schema';
 import type { ChangesetStatement } from '../schema/statements';
 import { grantedTableRoles } from './application-roles';
 import { RULES } from './registry';
@@ -31,6 +31,13 @@ export { statementsOf } from '../schema/replay';
  * there), and what holds for the whole lint (rules, config, environments, application roles). So the changesets
  * before the first one that differs keep their findings: only their statements are replayed onto the schema,
  * which costs a fraction of running every rule on them.
+ *
+ * The changesets after an edited one keep theirs too when the schema entries they touched (read or changed, in
+ * the rules and the replay) are as they were: each lint notes, per changeset, the entries its work touched and
+ * their state after it. An entry is dirty while its state differs from the last lint's at the same point; a
+ * changeset that touched no dirty entry does the same work on the same inputs, so it gives the same findings and
+ * leaves the same entries. An edit of one CREATE TABLE re-lints the changesets that use that table, not the
+ * thousand after it.
  */
 export class LintMemo {
   last?: {
@@ -39,10 +46,24 @@ export class LintMemo {
     statements: ChangesetStatement[][];
     lineAbove: string[];
     /** where each changeset was: the loader moves a kept changeset's positions in place */
-    ranges: string[];
+    ranges: number[];
     findings: Finding[][];
+    /** per changeset: the roles it grants table privileges to (undefined: none) */
+    grants: (Set<string> | undefined)[];
+    /** per changeset: the schema entries its work touched, each with its state just after the changeset */
+    touched: Touched[];
   };
+  /** the schema entries the touched lists name, as small numbers */
+  entries = new SchemaEntries();
+  /**
+   * The schema just before changeset `at`, as every lint since it was taken saw it there (each re-ran nothing
+   * before `at`): typing in one changeset starts from a copy of it instead of replaying the changesets above.
+   */
+  snapshot?: { at: number; schema: Schema };
 }
+
+/** a snapshot further up than this many changesets is taken again (a deep copy costs about as much as replaying a few hundred) */
+const SNAPSHOT_DISTANCE = 100;
 
 /** The safety findings of a changelog: one pass over its changesets in execution order. */
 export function lintChangelog(changelog: Changelog, options: LintOptions = {}): Finding[] {
@@ -50,37 +71,79 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   const rules = (options.rules ?? RULES).filter((r) => config.severities[r.meta.id] !== 'off');
   const lines = lineIndexesOf(changelog);
   const environments = options.environments ?? [];
-  const schema = new Schema();
+  let schema = new Schema();
   const findings: Finding[] = [];
   const statementsByChangeset = changelog.changesets.map((c) => statementsOf(c, lines, options.defaultSchema));
+  const memo = options.only ? undefined : options.memo;
+  // the roles each changeset grants table privileges to (undefined: none); the same statements grant the same
+  const previous = memo?.last;
+  const grantsByChangeset = statementsByChangeset.map((statements, i) =>
+    previous && previous.statements[i] === statements ? previous.grants[i] : statements.some(isGrant) ? grantedTableRoles(statements) : undefined,
+  );
   const firstTableGrant = new Map<string, number>();
-  statementsByChangeset.forEach((statements, i) => {
-    for (const role of grantedTableRoles(statements)) if (!firstTableGrant.has(role)) firstTableGrant.set(role, i);
+  grantsByChangeset.forEach((roles, i) => {
+    if (roles) for (const role of roles) if (!firstTableGrant.has(role)) firstTableGrant.set(role, i);
   });
   const applicationRoles = config.applicationRoles.length ? config.applicationRoles : [...firstTableGrant.keys()];
 
-  // how many leading changesets keep the last lint's findings
-  const memo = options.only ? undefined : options.memo;
+  if (memo && memo.entries.size > MAX_ENTRIES) {
+    // names of entries that no longer exist pile up while one types: start over once in a while
+    memo.entries = new SchemaEntries();
+    memo.last = undefined;
+  }
   // (the environments' records are made anew per call: the rows are the same while they were read at the same time)
   const environmentsKey = environments.map((e) => `${e.name}@${e.readAt.getTime()}:${e.applied.length}`).join('|');
   const inputs = [rules.map((r) => r.meta.id).join(), JSON.stringify(config), environmentsKey, options.defaultSchema, JSON.stringify([...firstTableGrant])];
   const last = memo?.last && memo.last.inputs.every((v, i) => v === inputs[i]) ? memo.last : undefined;
-  const lineAbove = changelog.changesets.map((c) => (memo ? lineAboveOf(c, lines) : ''));
-  let kept = 0;
-  if (last) {
-    const max = Math.min(last.changesets.length, changelog.changesets.length);
+  const lineAbove = memo ? ignoresAbove(changelog.changesets, lines) : [];
+  const same = (i: number) =>
+    !!last &&
+    i < last.changesets.length &&
+    last.changesets[i] === changelog.changesets[i] &&
     // (statementsOf makes new statements for a changeset the loader moved in place: the same statements mean the same place)
-    while (kept < max && last.changesets[kept] === changelog.changesets[kept] && last.statements[kept] === statementsByChangeset[kept] && last.lineAbove[kept] === lineAbove[kept] && last.ranges[kept] === rangeKey(changelog.changesets[kept])) kept++;
-  }
+    last.statements[i] === statementsByChangeset[i] &&
+    last.lineAbove[i] === lineAbove[i] &&
+    sameRange(last.ranges, i, changelog.changesets[i]);
   const findingsByChangeset: Finding[][] = [];
+  const touchedByChangeset: Touched[] = [];
+  const entries = memo?.entries ?? new SchemaEntries();
+  const dirty = new DirtyEntries(entries);
+  // a message names the changeset that created an object (altered-columns' originText): a changed id or author
+  // changes findings that the schema alone does not explain, so every later changeset runs again
+  let rerunAll = !last;
+
+  // the schema is replayed only as far as a changeset that runs its rules needs it
+  let replayed = 0;
+  let started = false;
+  if (memo && !last) memo.snapshot = undefined;
+  const replayTo = (end: number) => {
+    if (!started && memo) {
+      // the first changeset to run again: every changeset before it is as it was in the last lint
+      started = true;
+      const snapshot = memo.snapshot;
+      if (snapshot && snapshot.at <= end) {
+        schema = snapshot.schema.copyOnWrite();
+        replayed = snapshot.at;
+      }
+      replay(end);
+      if (end > 0 && (!snapshot || snapshot.at > end || end - snapshot.at >= SNAPSHOT_DISTANCE)) memo.snapshot = { at: end, schema: schema.copy() };
+    } else replay(end);
+  };
+  const replay = (end: number) => {
+    for (; replayed < end; replayed++) {
+      const index = changelog.changesets[replayed].index;
+      for (const statement of statementsByChangeset[replayed]) applyStatement(schema, statement, index);
+    }
+  };
 
   for (const [i, changeset] of changelog.changesets.entries()) {
     const statements = statementsByChangeset[i];
-    if (i < kept) {
-      for (const statement of statements) applyStatement(schema, statement, changeset.index);
+    if (!rerunAll && same(i) && !dirty.touchedBy(last!.touched[i])) {
       findingsByChangeset.push(last!.findings[i]);
+      touchedByChangeset.push(last!.touched[i]);
       continue;
     }
+    replayTo(i);
     const reported: { report: RuleReport; rule: Rule }[] = [];
     let rule: Rule = rules[0];
     let current: ChangesetStatement | undefined;
@@ -96,31 +159,61 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
       isNewTable: (name, schemaName) => schema.tables.get(relationKey(name, schemaName))?.origin === changeset.index,
       report: (report) => reported.push({ report: report.statement || !current ? report : { ...report, statement: current }, rule }),
     };
-    for (const statement of statements) {
-      current = statement;
-      for (const r of rules) {
-        if (!r.statement) continue;
-        rule = r;
-        r.statement(statement, context);
+    const access: SchemaAccess | undefined = memo ? [] : undefined;
+    recordSchemaAccess(access);
+    try {
+      for (const statement of statements) {
+        current = statement;
+        for (const r of rules) {
+          if (!r.statement) continue;
+          rule = r;
+          r.statement(statement, context);
+        }
+        applyStatement(schema, statement, changeset.index);
       }
-      applyStatement(schema, statement, changeset.index);
-    }
-    current = undefined;
-    for (const r of rules) {
-      if (!r.changeset) continue;
-      rule = r;
-      r.changeset(context);
+      replayed = i + 1;
+      current = undefined;
+      for (const r of rules) {
+        if (!r.changeset) continue;
+        rule = r;
+        r.changeset(context);
+      }
+    } finally {
+      recordSchemaAccess(undefined);
     }
     findingsByChangeset.push(options.only && !options.only(changeset) ? [] : suppress(changeset, statements, reported, lines, config, rules));
+    if (access) {
+      const touched = entries.touchedBy(access, schema);
+      touchedByChangeset.push(touched);
+      if (!rerunAll) {
+        const before = last!.changesets[i];
+        if (!before || before.id !== changeset.id || before.author !== changeset.author) rerunAll = true;
+        else dirty.update(touched, last!.touched[i]);
+      }
+    }
   }
   for (const list of findingsByChangeset) for (const f of list) findings.push(f);
-  if (memo) memo.last = { inputs, changesets: changelog.changesets, statements: statementsByChangeset, lineAbove, ranges: changelog.changesets.map(rangeKey), findings: findingsByChangeset };
+  if (memo) {
+    memo.last = {
+      inputs,
+      changesets: changelog.changesets,
+      statements: statementsByChangeset,
+      lineAbove,
+      ranges: rangesOf(changelog.changesets),
+      findings: findingsByChangeset,
+      grants: grantsByChangeset,
+      touched: touchedByChangeset,
+    };
+  }
 
   for (const r of rules) {
     if (!r.changelog) continue;
     r.changelog({
       changelog,
-      schema,
+      get schema() {
+        replayTo(changelog.changesets.length);
+        return schema;
+      },
       config,
       applicationRoles,
       firstTableGrant,
@@ -131,18 +224,141 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   return findings;
 }
 
-function rangeKey(changeset: Changeset): string {
-  const { start, end } = changeset.range;
-  return `${start.line}:${start.character}-${end.line}:${end.character}`;
+/** the schema entries a changeset's work touched (ids of SchemaEntries) and the state of each just after it */
+interface Touched {
+  ids: Int32Array;
+  states: string[];
 }
 
-/** the line above a changeset's header: a `pgcs-ignore` written there is about the changeset */
-function lineAboveOf(changeset: Changeset, lines: (file: string) => LineIndex): string {
-  const line = changeset.range.start.line - 1;
-  if (line < 0) return '';
-  const index = lines(changeset.file);
-  return index.text.slice(index.lineStart(line), index.lineEnd(line));
+/** past this many named entries a memo starts over */
+const MAX_ENTRIES = 1_000_000;
+
+/** Schema entries (collection and key) as small numbers, so that checking a changeset's entries reads a few arrays. */
+class SchemaEntries {
+  private readonly ids = new Map<string, number>();
+  /** per id: its collection */
+  readonly collections: number[] = [];
+  /** per id: it stands for every entry of its collection (an iteration) */
+  readonly every: boolean[] = [];
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  idOf(collection: number, key: string): number {
+    const name = String.fromCharCode(65 + collection) + key;
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(name, id);
+      this.collections.push(collection);
+      this.every.push(key === EVERY);
+    }
+    return id;
+  }
+
+  /** the entries an access record touched, each with its state now */
+  touchedBy(access: SchemaAccess, schema: Schema): Touched {
+    const seen = new Set<number>();
+    const states: string[] = [];
+    for (let i = 0; i < access.length; i += 2) {
+      const collection = access[i] as number;
+      const key = access[i + 1] as string;
+      const id = this.idOf(collection, key);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      // iterating a collection has no state to compare: it counts as a change of every entry
+      states.push(key === EVERY ? '' : entryState(schema, collection, key));
+    }
+    return { ids: Int32Array.from(seen), states };
+  }
 }
+
+/**
+ * The schema entries whose state, at the current point of the changelog, may differ from the last lint's at the
+ * same point. A whole collection is dirty when a re-run changeset iterated it (it may have changed any entry).
+ */
+class DirtyEntries {
+  private readonly dirty = new Set<number>();
+  private readonly perCollection = new Array<number>(COLLECTIONS).fill(0);
+  private readonly everyDirty = new Array<boolean>(COLLECTIONS).fill(false);
+
+  constructor(private readonly entries: SchemaEntries) {}
+
+  /** whether a changeset that touched these entries (last time) may now see something else */
+  touchedBy(touched: Touched): boolean {
+    if (this.dirty.size === 0) return false;
+    const { collections, every } = this.entries;
+    for (const id of touched.ids) {
+      const collection = collections[id];
+      if (this.perCollection[collection] === 0) continue;
+      if (every[id] || this.everyDirty[collection] || this.dirty.has(id)) return true;
+    }
+    return false;
+  }
+
+  /** after a changeset ran again: its entries are dirty where their state after it differs from last time's */
+  update(touched: Touched, before: Touched | undefined): void {
+    const { every } = this.entries;
+    const stateBefore = new Map<number, string>();
+    if (before) before.ids.forEach((id, i) => stateBefore.set(id, before.states[i]));
+    touched.ids.forEach((id, i) => {
+      if (every[id] || stateBefore.get(id) !== touched.states[i]) this.add(id);
+      else this.remove(id);
+      stateBefore.delete(id);
+    });
+    // what it touched last time and not now: its state after it is unknown here
+    for (const id of stateBefore.keys()) this.add(id);
+  }
+
+  private add(id: number): void {
+    if (this.dirty.has(id)) return;
+    this.dirty.add(id);
+    const collection = this.entries.collections[id];
+    this.perCollection[collection]++;
+    if (this.entries.every[id]) this.everyDirty[collection] = true;
+  }
+
+  private remove(id: number): void {
+    if (!this.dirty.delete(id)) return;
+    this.perCollection[this.entries.collections[id]]--;
+  }
+}
+
+/** each changeset's start line, start character, end line and end character */
+function rangesOf(changesets: Changeset[]): number[] {
+  const out: number[] = [];
+  for (const { range } of changesets) out.push(range.start.line, range.start.character, range.end.line, range.end.character);
+  return out;
+}
+
+function sameRange(ranges: number[], i: number, changeset: Changeset): boolean {
+  const { start, end } = changeset.range;
+  return ranges[i * 4] === start.line && ranges[i * 4 + 1] === start.character && ranges[i * 4 + 2] === end.line && ranges[i * 4 + 3] === end.character;
+}
+
+/**
+ * Per changeset, the line above its header when it holds a `pgcs-ignore` (about the changeset), else ''. Most
+ * files hold none: one search of a file's text answers for every changeset in it.
+ */
+function ignoresAbove(changesets: Changeset[], lines: (file: string) => LineIndex): string[] {
+  const out: string[] = [];
+  let file: string | undefined;
+  let index: LineIndex | undefined;
+  for (const changeset of changesets) {
+    if (changeset.file !== file) {
+      file = changeset.file;
+      index = lines(file);
+      if (!index.text.includes('pgcs-ignore')) index = undefined;
+    }
+    const line = changeset.range.start.line - 1;
+    const text = index && line >= 0 ? index.text.slice(index.lineStart(line), index.lineEnd(line)) : '';
+    out.push(text.includes('pgcs-ignore') ? text : '');
+  }
+  return out;
+}
+
+const isGrant = (statement: ChangesetStatement) => statement.kind === 'GrantStmt';
 
 function severityOf(rule: Rule, config: RulesConfig): Severity {
   const configured = config.severities[rule.meta.id];

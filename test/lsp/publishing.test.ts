@@ -1,0 +1,113 @@
+// What the server publishes after edits: one analysis per burst of edits, and a file's diagnostics again only
+// when they changed (what they say, or where: the loader moves kept findings along with the lines above them).
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brief, makeProject, range, removeProject, startServer, uriOf, withCode } from './helpers';
+import type { LspClient } from './lsp-client';
+
+const root = [
+  'databaseChangeLog:', //                           0
+  '  - changeSet:',
+  '      id: r1',
+  '      author: alice',
+  '      runOnChnage: true',
+  '      changes:', //                               5
+  '        - sql: CREATE TABLE customers (id int)',
+  '  - include:',
+  '      file: child.yaml',
+  '      relativeToChangelogFile: true',
+  '',
+].join('\n');
+
+const child = [
+  'databaseChangeLog:', //                           0
+  '  - changeSet:',
+  '      id: c1',
+  '      author: bob',
+  '      changes:',
+  '        - sql: CREATE TABLE orders (id int)', //   5
+  '',
+].join('\n');
+
+let dir: string;
+let client: LspClient;
+/** the uris of every publishDiagnostics since the last reset */
+let published: string[] = [];
+const file = (name: string) => path.join(dir, name);
+
+beforeAll(async () => {
+  dir = makeProject({ 'db/root.yaml': root, 'db/child.yaml': child });
+  ({ client } = await startServer(dir, {}, { safetyRules: true }));
+  const set = client.diagnostics.set.bind(client.diagnostics);
+  client.diagnostics.set = (uri, diagnostics) => (published.push(uri), set(uri, diagnostics));
+  await client.waitForDiagnostics(file('db/root.yaml'), withCode('unknown-key'));
+});
+
+afterAll(async () => {
+  await client?.shutdown();
+  if (dir) removeProject(dir);
+});
+
+/** a request answers after the analysis of every edit sent before it, and after what that analysis published */
+const settled = (p: string) => client.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(p) } });
+
+/** the LSP framing of a notification, so that several go to the server in one write */
+const frame = (method: string, params: object) => {
+  const body = JSON.stringify({ jsonrpc: '2.0', method, params });
+  return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+};
+
+describe('publishing diagnostics after edits', () => {
+  it('publishes only the edited file when the other files keep their diagnostics', async () => {
+    const childPath = file('db/child.yaml');
+    client.open(childPath, child);
+    await settled(childPath);
+    published = [];
+    client.edit(childPath, range(5, 36, 5, 36), ','); // CREATE TABLE orders (id int,)
+    await settled(childPath);
+    expect(published).toEqual([uriOf(childPath)]);
+    client.close(childPath);
+    await settled(file('db/root.yaml'));
+  });
+
+  it('publishes nothing for an edit that changes no diagnostic', async () => {
+    const rootPath = file('db/root.yaml');
+    client.open(rootPath, root);
+    await settled(rootPath);
+    published = [];
+    client.edit(rootPath, range(9, 36, 9, 36), ' # next to it'); // relativeToChangelogFile: true # next to it
+    await settled(rootPath);
+    expect(published).toEqual([]);
+    client.close(rootPath);
+    await settled(rootPath);
+  });
+
+  it('publishes the findings again where they moved when lines are added above them', async () => {
+    const rootPath = file('db/root.yaml');
+    client.open(rootPath, root);
+    const before = await client.waitForDiagnostics(rootPath, withCode('unknown-key'));
+    expect(before.find((d) => d.code === 'unknown-key')!.range).toEqual(range(4, 6, 4, 17));
+    client.edit(rootPath, range(1, 0, 1, 0), '  # customers first\n');
+    const after = await client.waitForDiagnostics(rootPath, (d) => d.some((x) => x.code === 'unknown-key' && x.range.start.line === 5));
+    expect(after.map(brief).map((d) => d.range.start.line).sort()).toEqual(before.map(brief).map((d) => d.range.start.line + 1).sort());
+    client.close(rootPath);
+    await settled(rootPath);
+  });
+
+  it('analyses a burst of edits once', async () => {
+    const rootPath = file('db/root.yaml');
+    const uri = client.open(rootPath, root);
+    await settled(rootPath);
+    published = [];
+    // each edit alone would change the unknown key's message: runOnChnageA, runOnChnageAB, …
+    const letters = 'ABCDEFGHIJ';
+    const burst = [...letters].map((letter, i) =>
+      frame('textDocument/didChange', { textDocument: { uri, version: 2 + i }, contentChanges: [{ range: range(4, 17 + i, 4, 17 + i), text: letter }] }),
+    );
+    client.process.stdin!.write(burst.join(''));
+    await settled(rootPath);
+    expect(published).toEqual([uri]);
+    expect(client.diagnostics.get(uri)!.find((d) => d.code === 'unknown-key')!.message).toContain(`runOnChnage${letters}`);
+    client.close(rootPath);
+  });
+});
