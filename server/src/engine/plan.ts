@@ -24,7 +24,8 @@ export interface PlannedChangeset {
   /** the changeset passes the run's contexts, labels, dbms and ignore */
   selected: boolean;
   row?: AppliedRow;
-  checksum: string;
+  /** made when first read */
+  readonly checksum: string;
 }
 
 export interface Plan {
@@ -52,16 +53,23 @@ export function makePlan(changelog: Changelog, rows: AppliedRow[], filter: RunFi
   const byIdentity = new Map<string, AppliedRow>();
   for (const row of rows) byIdentity.set(identityOf(row), row);
   const known = new Set<string>();
-  const changesets = inRunOrder(changelog.changesets).map((changeset) => {
+  const changesets = inRunOrder(changelog.changesets).map((changeset): PlannedChangeset => {
     const key = identity(changeset);
     known.add(key);
     const row = byIdentity.get(key);
-    let checksum = checksums?.get(changeset);
-    if (checksum === undefined) {
-      checksum = changesetChecksum(changeset);
-      checksums?.set(changeset, checksum);
-    }
-    return { changeset, row, checksum, selected: shouldRun(changeset, filter), state: stateOf(changeset, row, checksum) };
+    let checksum: string | undefined;
+    const checksumOf = () => {
+      checksum ??= checksums?.get(changeset);
+      if (checksum === undefined) {
+        checksum = changesetChecksum(changeset);
+        checksums?.set(changeset, checksum);
+      }
+      return checksum;
+    };
+    // a changeset that has not run needs its checksum only for the row it will write: made then (for an update,
+    // while the server runs the changesets before it), not before the first one can be sent
+    const state = row ? stateOf(changeset, row, checksumOf()) : 'pending';
+    return { changeset, row, selected: shouldRun(changeset, filter), state, get checksum() { return checksumOf(); } };
   });
   return { changesets, unknownRows: rows.filter((r) => !known.has(identityOf(r))), rows };
 }
@@ -77,8 +85,7 @@ export function inRunOrder(changesets: Changeset[]): Changeset[] {
   return [...changesets.filter((c) => order(c) === 'first'), ...changesets.filter((c) => order(c) !== 'first' && order(c) !== 'last'), ...changesets.filter((c) => order(c) === 'last')];
 }
 
-function stateOf(changeset: Changeset, row: AppliedRow | undefined, checksum: string): ChangesetState {
-  if (!row) return 'pending';
+function stateOf(changeset: Changeset, row: AppliedRow, checksum: string): ChangesetState {
   if (changeset.attributes.runAlways) return 'rerun';
   if (row.md5sum === null) return 'checksum-cleared';
   // the usual case, decided without making the checksum of the stored version again
