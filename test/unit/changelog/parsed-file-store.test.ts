@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadChangelog } from '../../../server/src/changelog/load';
-import type { Changelog } from '../../../server/src/changelog/model';
+import type { Changelog, ChangelogFile } from '../../../server/src/changelog/model';
 import { ParsedFileStore } from '../../../server/src/changelog/parsed-file-store';
 import { changesetChecksum } from '../../../server/src/engine/checksum';
 import { initSqlParser } from '../../../server/src/sql/statements';
@@ -91,12 +91,33 @@ describe('parsed changelog files kept on disk', () => {
     const dir = join(golden, '01-yaml-sql');
     const storeDir = tempDir();
     load(join(dir, 'changelog.yaml'), dir, new ParsedFileStore(storeDir, 'b'));
-    const [entry] = readdirSync(storeDir);
-    const path = join(storeDir, entry);
-    const json = readFileSync(path, 'utf8');
-    const id = (JSON.parse(json) as { file: { changesets: { id: string }[] } }).file.changesets[0].id;
-    writeFileSync(path, json.replace(`"id":${JSON.stringify(id)}`, '"id":"from-the-store"'));
+    const [pack] = readdirSync(storeDir);
+    const path = join(storeDir, pack);
+    const text = readFileSync(path, 'utf8');
+    // a pack: one entry a line, its key, a space, its JSON
+    const id = (JSON.parse(text.split('\n')[0].slice(65)) as { file: { changesets: { id: string }[] } }).file.changesets[0].id;
+    writeFileSync(path, text.replace(`"id":${JSON.stringify(id)}`, '"id":"from-the-store"'));
     expect(load(join(dir, 'changelog.yaml'), dir, new ParsedFileStore(storeDir, 'b')).changesets[0].id).toBe('from-the-store');
+  });
+
+  it('keeps the files of a tree in one pack, and parses only those its pack does not hold', () => {
+    const fileOf = (id: string) => ({ path: id, kind: 'yaml', changesets: [], findings: [] }) as unknown as ChangelogFile;
+    const storeDir = tempDir();
+    const parsed: string[] = [];
+    const loadTree = (texts: string[]) => {
+      const store = new ParsedFileStore(storeDir, 'b');
+      const files = texts.map((text, i) => store.file(`/tree/${i}.yaml`, 'yaml', text, `${i}.yaml`, '', () => (parsed.push(text), fileOf(text))));
+      store.save();
+      return files.map((f) => f.path);
+    };
+    expect(loadTree(['a', 'b', 'c'])).toStrictEqual(['a', 'b', 'c']);
+    expect(readdirSync(storeDir)).toHaveLength(1);
+    parsed.length = 0;
+    expect(loadTree(['a', 'b2', 'c'])).toStrictEqual(['a', 'b2', 'c']);
+    expect(parsed).toStrictEqual(['b2']);
+    parsed.length = 0;
+    expect(loadTree(['a', 'b2', 'c'])).toStrictEqual(['a', 'b2', 'c']);
+    expect(parsed).toStrictEqual([]);
   });
 
   it('parses a file again once its text, the -D values or the build of pgcs differ', () => {
@@ -115,9 +136,10 @@ describe('parsed changelog files kept on disk', () => {
     expect(sqlOf('b', { v: '2' })).toBe('SELECT 2');
     writeFileSync(root, text('SELECT 3'));
     expect(sqlOf('b', { v: '2' })).toBe('SELECT 3');
-    expect(readdirSync(storeDir)).toHaveLength(3);
+    // one pack for the tree per build, holding what its last load used
+    expect(readdirSync(storeDir)).toHaveLength(1);
     expect(sqlOf('c', { v: '2' })).toBe('SELECT 3');
-    expect(readdirSync(storeDir)).toHaveLength(4);
+    expect(readdirSync(storeDir)).toHaveLength(2);
   });
 
   it('keeps checksums only of changesets that read no other file', () => {
