@@ -3,7 +3,7 @@ import type { Change, Changelog, Changeset, Preconditions } from '../changelog/m
 import { changeApplies, changesetSqlContext, forwardStatements, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
 import { type Driver, SqlError } from './driver';
 import { dbmsIncludesPostgres } from '../changelog/properties';
-import { RunFilter } from './filters';
+import { RunFilter, shouldRun } from './filters';
 import { acquireLock, HeldLock } from './lock';
 import { ChecksumMemo, checksumErrors, identity, makePlan, Plan, PlannedChangeset } from './plan';
 import { checkAll, PreconditionError, PreconditionFailed } from './preconditions';
@@ -124,15 +124,11 @@ export class Engine {
       // PostgreSQL 14+ checks the client is still there while a statement runs; older servers lack it.
       await this.driver.execute(`SET client_connection_check_interval = 1000`).catch(() => undefined);
     }
-    let schema = this.settings.liquibaseSchema;
     if (this.settings.defaultSchema) await this.driver.execute(`SET search_path TO ${quoteIdent(this.settings.defaultSchema)}, "$user", public`);
-    if (!schema) {
-      const { rows } = await this.driver.query<{ schema: string | null }>('SELECT current_schema() AS schema');
-      schema = rows[0]?.schema ?? 'public';
-    }
-    this.tables = new TrackingTables(this.driver, schema);
     // Liquibase qualifies generated names with the default schema (public.items): use the session's
     const { rows: current } = await this.driver.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    const schema = this.settings.liquibaseSchema ?? current[0]?.schema ?? 'public';
+    this.tables = new TrackingTables(this.driver, schema);
     this.sqlContext.defaultSchema = this.settings.defaultSchema ?? current[0]?.schema ?? schema;
     return this.tables;
   }
@@ -162,7 +158,9 @@ export class Engine {
   async update(options: UpdateOptions = {}): Promise<RunResult> {
     // before the lock, which creates the tracking tables: SQL that cannot run leaves the database untouched
     // (what is pending can only shrink until the lock is ours, so this covers what will run)
-    const pending = (await this.plan()).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun') && isOnly(p, options));
+    const planning = this.plan();
+    await this.parseWhileWaiting(planning);
+    const pending = (await planning).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun') && isOnly(p, options));
     this.checkSyntax(pending.flatMap((p) => p.changeset.changes));
     // Liquibase validates every changeset before running any: a change it cannot generate stops the update
     // (what is generated here is what runs: the default schema it depends on is known by now)
@@ -553,6 +551,31 @@ export class Engine {
           throw new EngineError(`Preconditions of ${subject} ${failed ? 'failed' : 'errored'}: ${message}`);
       }
     }
+  }
+
+  /**
+   * Parses the SQL of the changesets that may run, newest first (those are the ones that have not), while the
+   * connection and the tracking table are read: the syntax check that follows then finds them parsed. It stops
+   * when `waiting` settles, so an up-to-date database costs nothing more, and yields between slices so that the
+   * connection's messages are answered meanwhile.
+   */
+  private async parseWhileWaiting(waiting: Promise<unknown>): Promise<void> {
+    let settled = false;
+    const done = waiting.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const changes = this.changelog.changesets.filter((c) => shouldRun(c, this.settings.filter)).flatMap((c) => c.changes);
+    let i = changes.length - 1;
+    while (!settled && i >= 0) {
+      const sliceEnd = performance.now() + 2;
+      for (; i >= 0 && performance.now() < sliceEnd; i--) {
+        const sql = changes[i].sql;
+        if (sql && !sql.parsed && changeApplies(changes[i])) sql.parsed = parseSql(sql.text, sql);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await done;
   }
 
   /**
