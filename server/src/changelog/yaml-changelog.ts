@@ -98,6 +98,9 @@ interface Chunk {
   source: string;
   parsed?: ChunkDocument;
   cached?: CachedItem;
+  /** what the flow nesting check's scan does over the entry, entered outside or inside a double-quoted scalar */
+  flow?: FlowNesting;
+  flowQuoted?: FlowNesting;
 }
 
 /**
@@ -268,6 +271,8 @@ function reuseBySource(chunks: Chunk[], old: Chunk[]): void {
     if (match) {
       c.parsed = match.parsed;
       c.cached = match.cached;
+      c.flow = match.flow;
+      c.flowQuoted = match.flowQuoted;
     }
   }
 }
@@ -323,7 +328,9 @@ class YamlChangelogReader {
       properties: [],
       findings: this.sink,
     };
-    const tooDeep = flowNestingBeyond(this.text, MAX_FLOW_NESTING);
+    const cache = this.options.chunks;
+    const split = cache && splitEdited(this.text, cache);
+    const tooDeep = split ? flowNestingBeyondEntries(this.text, split.chunks, MAX_FLOW_NESTING) : flowNestingBeyond(this.text, MAX_FLOW_NESTING);
     if (tooDeep >= 0) {
       // the yaml library recovers from its own stack overflow, with errors that vary from run to run
       this.sink.push({
@@ -332,7 +339,7 @@ class YamlChangelogReader {
       });
       return file;
     }
-    if (!(this.options.chunks && this.readChunked(file, this.options.chunks))) this.readWhole(file);
+    if (!(cache && this.readChunked(file, cache, split))) this.readWhole(file);
     // includes and changesets are interleaved in execution order; keep the position of each include
     file.includes.sort((a, b) => compare(a.range, b.range));
     if (this.logicalPath !== this.options.logicalPath) (file as ChangelogFile & { logicalFilePath?: string }).logicalFilePath = this.logicalPath;
@@ -374,8 +381,7 @@ class YamlChangelogReader {
   }
 
   /** Entry by entry, reusing the entries an edit did not touch. False when the file does not allow it. */
-  private readChunked(file: ChangelogFile, cache: YamlChunkCache): boolean {
-    const split = splitEdited(this.text, cache);
+  private readChunked(file: ChangelogFile, cache: YamlChunkCache, split: { chunks: Chunk[]; indent: number } | undefined): boolean {
     if (!split) {
       cache.text = undefined;
       cache.chunks = [];
@@ -1225,27 +1231,82 @@ const MAX_FLOW_NESTING = 64;
 
 /** The offset where `[`/`{` nesting first goes beyond `limit` (outside quotes and comments), or -1. */
 function flowNestingBeyond(text: string, limit: number): number {
+  return flowNestingOf(text, false, limit).beyond;
+}
+
+/**
+ * The same answer for a text split into entries, scanning only the entries not seen before: each entry keeps
+ * what the scan does over it whatever depth it is entered at, so an edit costs one entry, not a scan of the file.
+ */
+function flowNestingBeyondEntries(text: string, chunks: Chunk[], limit: number): number {
+  const header = flowNestingOf(text.slice(0, chunks[0].start), false, limit);
+  if (header.beyond >= 0) return header.beyond;
+  let depth = header.net - header.low;
+  let quoted = header.endsQuoted;
+  for (const chunk of chunks) {
+    const flow = quoted ? (chunk.flowQuoted ??= flowNestingOf(chunk.source, true, limit)) : (chunk.flow ??= flowNestingOf(chunk.source, false, limit));
+    // entered at `depth`, the depth is the larger of depth + the running sum and the depth entered at 0
+    const high = limit - depth < flow.highs.length ? flow.highs[limit - depth] : -1;
+    if (high >= 0 || flow.beyond >= 0) return chunk.start + (high < 0 ? flow.beyond : flow.beyond < 0 ? high : Math.min(high, flow.beyond));
+    depth = Math.max(depth + flow.net, flow.net - flow.low);
+    quoted = flow.endsQuoted;
+  }
+  return -1;
+}
+
+/** What flowNestingBeyond's scan does over a stretch of text, for any depth it is entered at. */
+interface FlowNesting {
+  /** opens minus closes, and the lowest that running sum goes (0 or less) */
+  net: number;
+  low: number;
+  /** highs[k]: the offset where the running sum first reaches k + 1 (up to limit + 1) */
+  highs: number[];
+  /** where the nesting entered at depth 0 (closes below 0 ignored) first goes beyond the limit, or -1 */
+  beyond: number;
+  /** the stretch ends inside a double-quoted scalar (a `\` escapes its line break) */
+  endsQuoted: boolean;
+}
+
+/** One pass over `text` (entered inside a double-quoted scalar when `quoted`), stopping where the nesting entered at 0 goes too deep. */
+function flowNestingOf(text: string, quoted: boolean, limit: number): FlowNesting {
+  const out: FlowNesting = { net: 0, low: 0, highs: [], beyond: -1, endsQuoted: false };
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  let sum = 0;
+  // a stretch entered inside a double-quoted scalar goes on with it, as if its `"` were just before
+  for (let i = quoted ? -1 : 0; i < text.length; i++) {
+    const c = quoted && i < 0 ? 34 : text.charCodeAt(i);
     if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > limit) return i;
+      if (++sum > out.highs.length && out.highs.length <= limit) out.highs.push(i);
+      if (++depth > limit) {
+        out.beyond = i;
+        return out;
+      }
     } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      if (--sum < out.low) out.low = sum;
       if (depth > 0) depth--;
     } else if (c === 39 /* ' */ || c === 34 /* " */) {
       // skip a quoted scalar ('' and \" escapes); an unterminated one ends at the line end
+      let closed = false;
       for (i++; i < text.length; i++) {
         const d = text.charCodeAt(i);
-        if (d === 10) break;
+        if (d === 10) {
+          closed = true;
+          break;
+        }
         if (c === 34 && d === 92) i++;
         else if (d === c) {
           if (c === 39 && text.charCodeAt(i + 1) === 39) i++;
-          else break;
+          else {
+            closed = true;
+            break;
+          }
         }
       }
+      if (!closed) out.endsQuoted = c === 34;
     } else if (c === 35 /* # */ && (i === 0 || /\s/.test(text[i - 1]))) {
       while (i < text.length && text.charCodeAt(i) !== 10) i++;
     }
   }
-  return -1;
+  out.net = sum;
+  return out;
 }
