@@ -233,6 +233,8 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
       property: (name) => args.properties[name] ?? [...changelog.files.values()].flatMap((f) => f.properties).find((p) => p.name === name)?.value,
       log: progress,
       keptChecksums: keptChecksums(),
+      // the store's writing (the changelog's files and their checksums) overlaps the server's last stretch
+      whileLastStretchRuns: () => store?.save(),
     });
     return await work(engine, changelog, args.options.get('format') === 'json');
   } finally {

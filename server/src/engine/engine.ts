@@ -29,6 +29,8 @@ export interface EngineSettings {
   log: (message: string) => void;
   /** checksums kept from earlier runs (the CLI's store of parsed files); new ones are given to it */
   keptChecksums?: ChecksumMemo;
+  /** called once, when an update has sent its last stretch of changesets and waits for the server to run it */
+  whileLastStretchRuns?: () => void;
 }
 
 /** A failure the user must see as one line, with the file and line of what failed. */
@@ -185,6 +187,7 @@ export class Engine {
       let alone: PlannedChangeset | undefined;
       /** the stretch after the one being sent, built while the server ran that one */
       let next: BuiltStretch | undefined;
+      let lastStretchSent = false;
       for (let i = 0; i < items.length; i++) {
         const item = items[i];
         if (remaining <= 0) break;
@@ -211,6 +214,10 @@ export class Engine {
                 (following) => this.buildStretch(following, after, tables, order + stretch.length, generated),
                 () => undefined, // built again when its turn comes, which reports the error then
               );
+            }
+            if (!next && !lastStretchSent) {
+              lastStretchSent = true;
+              this.settings.whileLastStretchRuns?.();
             }
             const committed = await sending;
             if (committed < stretch.length) next = undefined;
