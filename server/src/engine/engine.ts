@@ -51,6 +51,8 @@ const TRANSACTION_CONTROL = /^(?:BEGIN|START\s+TRANSACTION|COMMIT|END|ABORT|ROLL
 const STRING_SYNTAX_SETTINGS = /standard_conforming_strings|backslash_quote/i;
 /** at most this many changesets, and about this much SQL, in one round trip */
 const STRETCH_CHANGESETS = 100;
+/** the first stretch of a run is shorter: the server starts on it sooner, and the next is built while it runs */
+const FIRST_STRETCH_CHANGESETS = 20;
 const STRETCH_CHARACTERS = 1 << 20;
 
 function tagOf(changeset: Changeset): unknown {
@@ -200,7 +202,8 @@ export class Engine {
         }
         if (item.state !== 'pending' && item.state !== 'rerun') continue;
         if (item !== alone) {
-          const built = next?.start === i ? next : this.buildStretch(await this.stretchFrom(items, i, remaining, options, generated), i, tables, order, generated);
+          const limit = result.ran.length === 0 ? FIRST_STRETCH_CHANGESETS : STRETCH_CHANGESETS;
+          const built = next?.start === i ? next : this.buildStretch(await this.stretchFrom(items, i, Math.min(remaining, limit), options, generated), i, tables, order, generated);
           next = undefined;
           const stretch = built.stretch;
           if (stretch.length > 1) {
@@ -314,10 +317,11 @@ export class Engine {
    * (which must be checked after the changesets before them ran); a stretch ends at the changeset update-to-tag
    * stops after, and at a size that keeps a stretch short next to the time its changesets take.
    */
-  private async stretchFrom(items: PlannedChangeset[], start: number, remaining: number, options: UpdateOptions, generated: Map<Changeset, PlannedStatement[]>): Promise<PlannedChangeset[]> {
+  /** Up to `most` changesets from items[start] that can travel in one round trip (at most STRETCH_CHANGESETS). */
+  private async stretchFrom(items: PlannedChangeset[], start: number, most: number, options: UpdateOptions, generated: Map<Changeset, PlannedStatement[]>): Promise<PlannedChangeset[]> {
     const stretch: PlannedChangeset[] = [];
     let size = 0;
-    for (let i = start; i < items.length && stretch.length < Math.min(remaining, STRETCH_CHANGESETS) && size < STRETCH_CHARACTERS; i++) {
+    for (let i = start; i < items.length && stretch.length < Math.min(most, STRETCH_CHANGESETS) && size < STRETCH_CHARACTERS; i++) {
       const item = items[i];
       const changeset = item.changeset;
       if (!item.selected || !isOnly(item, options) || (item.state !== 'pending' && item.state !== 'rerun')) break;
