@@ -5,7 +5,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import * as nodePath from 'node:path';
-import { diskReader, overlayReader } from './changelog/load';
+import { diskReader, overlayReader, TrustedDisk } from './changelog/load';
 import type { Finding } from './changelog/model';
 import { isChangelogText, Project } from './changelog/project';
 import { sqlCompletions } from './language/completion';
@@ -23,7 +23,13 @@ import { listenForEnvironmentRequests } from './environments/environment-request
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const openText = new Map<string, string>();
-const project = new Project({ folders: [] }, overlayReader(openText));
+/**
+ * Files on disk as last read: the client's file watcher (didChangeWatchedFiles) says when they change, so a
+ * keystroke does not stat every sqlFile of the tree; a client that watches nothing still sees changes within this.
+ */
+const DISK_TRUST_MS = 2000;
+const disk = new TrustedDisk(DISK_TRUST_MS);
+const project = new Project({ folders: [] }, overlayReader(openText, disk));
 /** what was last published per file, so an edit sends only the files whose diagnostics changed */
 const published = new Map<string, Published>();
 let ready: Promise<void> = Promise.resolve();
@@ -69,6 +75,7 @@ connection.onInitialized(async () => {
 connection.onDidChangeConfiguration(async (change) => {
   const settings = (change.settings?.pgChangesets ?? {}) as { searchPath?: string[]; properties?: Record<string, string> };
   await ready;
+  disk.forget();
   const folders = project['options'].folders as string[];
   project.configure(settingsToOptions(settings, folders));
   rulesSettings = rulesSettingsOf(settings);
@@ -83,12 +90,15 @@ documents.onDidClose((e) => {
   const path = pathOf(e.document.uri);
   if (!path) return;
   openText.delete(path);
+  // the document is now what the disk holds: read it (and what it includes) from there again
+  disk.forget();
   // a changelog that only existed in the editor (never saved, or not a changelog on disk) is no longer one
   const onDisk = diskReader.readFile(path);
   if (onDisk === undefined || !isChangelogText(path, onDisk)) project.removeCandidate(path);
   schedule();
 });
 connection.onDidChangeWatchedFiles(() => {
+  disk.forget();
   configureRules();
   rediscover();
   schedule();

@@ -71,6 +71,47 @@ export const diskReader: SourceReader = {
   },
 };
 
+/**
+ * The editor's view of the disk: what a path held (or that it was missing, or a folder) is trusted for `trustMs`
+ * after it was read, or until forget() (the client's file watcher reported a change). A reload after a keystroke
+ * then stats none of the sqlFiles of a big tree (400 stats cost more than re-reading the edited entry); a file
+ * changed on disk is seen at once when the watcher reports it, and within `trustMs` when nothing does.
+ */
+export class TrustedDisk implements SourceReader {
+  private readonly files = new Map<string, { at: number; text: string | undefined }>();
+  private readonly folders = new Map<string, { at: number; folder: boolean }>();
+
+  constructor(private readonly trustMs: number, private readonly base: SourceReader = diskReader, private readonly now: () => number = Date.now) {}
+
+  readFile(path: string): string | undefined {
+    const now = this.now();
+    const known = this.files.get(path);
+    if (known && now - known.at < this.trustMs) return known.text;
+    const text = this.base.readFile(path);
+    this.files.set(path, { at: now, text });
+    return text;
+  }
+
+  isDirectory(path: string): boolean {
+    const now = this.now();
+    const known = this.folders.get(path);
+    if (known && now - known.at < this.trustMs) return known.folder;
+    const folder = this.base.isDirectory(path);
+    this.folders.set(path, { at: now, folder });
+    return folder;
+  }
+
+  listDirectory(path: string): string[] | undefined {
+    return this.base.listDirectory(path);
+  }
+
+  /** files changed on disk: read every path again */
+  forget(): void {
+    this.files.clear();
+    this.folders.clear();
+  }
+}
+
 export function overlayReader(open: Map<string, string>, base: SourceReader = diskReader): SourceReader {
   return {
     readFile: (path) => open.get(path) ?? base.readFile(path),
