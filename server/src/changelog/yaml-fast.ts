@@ -1,4 +1,4 @@
-import { Document, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
+import { Alias, Document, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
 
 /**
  * A reader for the block-style YAML changelogs are written in, ~10 times faster than the `yaml` library's
@@ -8,9 +8,12 @@ import { Document, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type DocumentO
  * falls back to `parseDocument`. Comments are skipped but not kept on the nodes (nothing reads them).
  *
  * The subset: block mappings and sequences (`- key: value` included), plain and quoted single-line keys and
- * values, `|` and `>` block scalars with any chomping, full-line and trailing comments, a BOM, one leading `---`.
- * Flow collections, anchors, aliases, tags, `? ` keys, merge keys, directives, tabs and CRs outside block scalars,
- * multi-line plain or quoted scalars, empty `-` items and indentation indicators are not: they give undefined.
+ * values, `|` and `>` block scalars with any chomping, full-line and trailing comments, a BOM, one leading `---`,
+ * and flow mappings and sequences that close on the line they open (`- column: { name: id, type: uuid }`, nested,
+ * every key with a value), anchors on block collections that start on the next line (`column: &pk_column`) and
+ * aliases to them as values (`column: *pk_column`). Other anchors, tags, `? ` keys, merge keys, directives, tabs and
+ * CRs outside block scalars, multi-line plain or quoted scalars or flow collections, comments inside flow collections, empty `-`
+ * items and indentation indicators are not: they give undefined.
  *
  * The ranges follow what the library's parser does with the comments and blank lines after a value, which decides
  * where a node's range ends (its third offset): a comment line indented more than the collection holding a plain or
@@ -67,7 +70,7 @@ function moveToCrlfOffsets(doc: Document.Parsed, source: string): void {
     range[2] = move(range[2]);
   };
   const visitNode = (node: unknown): void => {
-    if (node instanceof Scalar) moveRange(node.range!);
+    if (node instanceof Scalar || node instanceof Alias) moveRange(node.range!);
     else if (node instanceof YAMLMap) {
       moveRange(node.range!);
       for (const pair of node.items) {
@@ -99,6 +102,18 @@ const COLON = 58;
 const DASH = 45;
 const SINGLE = 39;
 const DOUBLE = 34;
+const COMMA = 44;
+const AMPERSAND = 38;
+const ASTERISK = 42;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+
+/** a character that ends a plain scalar inside a flow collection, and one that `:` must be followed by to be a key's */
+function isFlowIndicator(c: number): boolean {
+  return c === COMMA || c === OPEN_BRACE || c === CLOSE_BRACE || c === OPEN_BRACKET || c === CLOSE_BRACKET;
+}
 
 /** characters a plain scalar cannot start with (flow indicators, anchors, tags, block scalar and reserved ones) */
 const NOT_PLAIN_START = new Set([...',[]{}#&*!|>\'"%@`'].map((c) => c.charCodeAt(0)));
@@ -119,6 +134,8 @@ class BlockYamlReader {
   private readonly plainTags = new Map<string, ScalarTag>();
   private readonly plainKeyTags = new Map<string, ScalarTag>();
   private readonly uniqueKeys: boolean;
+  /** the anchors defined so far: an alias to any other is left to the library */
+  private readonly anchors = new Set<string>();
   private depth = 0;
 
   // The next content line after the last value read, and the blank and comment lines before it (the "region").
@@ -253,7 +270,35 @@ class BlockYamlReader {
     while (t.charCodeAt(q) === SPACE) q++;
     const c = t.charCodeAt(q);
     if (q >= this.n || c === NEWLINE || c === HASH) return this.readValueBelow(q, col);
+    if (c === AMPERSAND) return this.readAnchored(q, col);
     return this.readInlineValue(q, col);
+  }
+
+  /** `&name` after a key, and the block collection it names on the next lines (its range starts at its content). */
+  private readAnchored(at: number, col: number): Node {
+    const t = this.text;
+    const nameEnd = this.anchorNameEnd(at + 1);
+    const q = this.skipSpaces(nameEnd);
+    if (q < this.n && t.charCodeAt(q) !== NEWLINE && t.charCodeAt(q) !== HASH) outside(); // an anchored scalar
+    const node = this.readValueBelow(q, col);
+    if (node instanceof Scalar) outside(); // an anchored empty value
+    const name = t.slice(at + 1, nameEnd);
+    (node as YAMLMap | YAMLSeq).anchor = name;
+    this.anchors.add(name);
+    return node;
+  }
+
+  /** The end of the anchor or alias name from `from`: letters, digits, `_`, `-` and `.`, up to a space or the line's end. */
+  private anchorNameEnd(from: number): number {
+    const t = this.text;
+    let j = from;
+    for (;;) {
+      const c = t.charCodeAt(j);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === DASH || c === 46) j++;
+      else break;
+    }
+    if (j === from || (j < this.n && t.charCodeAt(j) !== SPACE && t.charCodeAt(j) !== NEWLINE)) outside();
+    return j;
   }
 
   /** `key:` with nothing after it on its line: a collection on the next lines, or an empty value. */
@@ -295,6 +340,7 @@ class BlockYamlReader {
     const c = t.charCodeAt(q);
     if (q >= this.n || c === NEWLINE || c === HASH || c === TAB) outside(); // an empty item
     if ((c === DASH || c === 63 /* ? */ || c === COLON) && this.isBlankOrEnd(q + 1)) outside();
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) return this.readInlineValue(q, col);
     const keyCol = col + (q - dash);
     if (c === SINGLE || c === DOUBLE) {
       const close = this.closingQuote(q);
@@ -352,14 +398,26 @@ class BlockYamlReader {
     return -1;
   }
 
-  /** A scalar that starts on the line at `at`: plain, quoted or a block scalar; `col` is its collection's column. */
-  private readInlineValue(at: number, col: number): Scalar {
+  /**
+   * A value that starts on the line at `at`: plain, quoted, a block scalar or a flow collection; `col` is its
+   * collection's column.
+   */
+  private readInlineValue(at: number, col: number): Node {
     const t = this.text;
     const c = t.charCodeAt(at);
     if (c === 124 /* | */ || c === 62 /* > */) return this.readBlockScalar(at, col);
-    let scalar: Scalar;
+    let scalar: Node;
     let rest: number;
-    if (c === SINGLE || c === DOUBLE) {
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      scalar = this.readFlowCollection(at);
+      rest = scalar.range![1];
+    } else if (c === ASTERISK) {
+      rest = this.anchorNameEnd(at + 1);
+      const name = t.slice(at + 1, rest);
+      if (!this.anchors.has(name)) outside();
+      scalar = new Alias(name);
+      scalar.range = [at, rest, rest];
+    } else if (c === SINGLE || c === DOUBLE) {
       const close = this.closingQuote(at);
       scalar = this.quoted(at, close);
       rest = close + 1;
@@ -392,6 +450,109 @@ class BlockYamlReader {
     scalar.range![2] = end;
     this.scanRegion(end);
     return scalar;
+  }
+
+  /**
+   * A flow mapping or sequence at `at` (`{` or `[`) that closes on its line. Inside it, each key's range ends with
+   * its text, and each value's (and each nested collection's) takes the spaces after it, up to the `,` or the
+   * closing bracket; the caller sets the third offset of this one.
+   */
+  private readFlowCollection(at: number): YAMLMap | YAMLSeq {
+    this.enter();
+    const t = this.text;
+    const isMap = t.charCodeAt(at) === OPEN_BRACE;
+    const closing = isMap ? CLOSE_BRACE : CLOSE_BRACKET;
+    const collection = isMap ? new YAMLMap(this.doc.schema) : new YAMLSeq(this.doc.schema);
+    collection.flow = true;
+    const seen = isMap && this.uniqueKeys ? new Set<unknown>() : undefined;
+    let q = this.skipSpaces(at + 1);
+    while (t.charCodeAt(q) !== closing) {
+      let key: Scalar | undefined;
+      if (isMap) {
+        let colon: number;
+        if (t.charCodeAt(q) === SINGLE || t.charCodeAt(q) === DOUBLE) {
+          const close = this.closingQuote(q);
+          key = this.quoted(q, close);
+          colon = this.skipSpaces(close + 1);
+          if (t.charCodeAt(colon) !== COLON) outside(); // a key without a value
+        } else {
+          const [end, stop] = this.flowPlainEnd(q);
+          if (t.charCodeAt(stop) !== COLON) outside(); // a key without a value
+          const value = t.slice(q, end);
+          if (value === '<<') outside();
+          key = this.plain(value, q, end, end, true);
+          colon = stop;
+        }
+        if (seen) {
+          if (seen.has(key.value)) outside();
+          seen.add(key.value);
+        }
+        q = this.skipSpaces(colon + 1);
+        const c = t.charCodeAt(q);
+        if (c === COMMA || c === closing) outside(); // an empty value
+      }
+      const value = this.readFlowValue(q);
+      if (key) (collection as YAMLMap).items.push(new Pair(key, value));
+      else (collection as YAMLSeq).items.push(value);
+      q = value.range![2];
+      if (t.charCodeAt(q) === COMMA) q = this.skipSpaces(q + 1);
+      else if (t.charCodeAt(q) !== closing) outside();
+    }
+    collection.range = [at, q + 1, q + 1];
+    this.depth--;
+    return collection;
+  }
+
+  /** A value in a flow collection at `at`; its range ends past the spaces after it. */
+  private readFlowValue(at: number): Node {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      const collection = this.readFlowCollection(at);
+      collection.range![2] = this.skipSpaces(collection.range![1]);
+      return collection;
+    }
+    if (c === SINGLE || c === DOUBLE) {
+      const close = this.closingQuote(at);
+      const scalar = this.quoted(at, close);
+      scalar.range![2] = this.skipSpaces(close + 1);
+      return scalar;
+    }
+    const [end, stop] = this.flowPlainEnd(at);
+    // `key: value` inside a sequence is a mapping of its own; `a: b: c` in a mapping is an error
+    if (t.charCodeAt(stop) === COLON) outside();
+    return this.plain(t.slice(at, end), at, end, stop);
+  }
+
+  /**
+   * A plain scalar in a flow collection starting at `at`: the end of its text, and where the spaces after it end
+   * (at a `,`, a bracket, or the colon after a key). Outside the subset at a comment, a tab or the line's end.
+   */
+  private flowPlainEnd(at: number): [number, number] {
+    const t = this.text;
+    this.checkPlainStart(at);
+    const first = t.charCodeAt(at);
+    if ((first === DASH || first === 63 /* ? */ || first === COLON) && isFlowIndicator(t.charCodeAt(at + 1))) outside();
+    let end = at;
+    for (let j = at; j < this.n; j++) {
+      const d = t.charCodeAt(j);
+      if (d === SPACE) continue;
+      if (d === NEWLINE || d === TAB) outside();
+      if (isFlowIndicator(d)) return [end, j];
+      if (d === HASH && t.charCodeAt(j - 1) === SPACE) outside(); // a comment inside the collection
+      if (d === COLON) {
+        const e = t.charCodeAt(j + 1);
+        if (j + 1 >= this.n || e === SPACE || e === NEWLINE || isFlowIndicator(e)) return [end, j];
+      }
+      end = j + 1;
+    }
+    return outside();
+  }
+
+  private skipSpaces(from: number): number {
+    let q = from;
+    while (this.text.charCodeAt(q) === SPACE) q++;
+    return q;
   }
 
   /** Comment lines indented more than the value's collection (blank lines between) end a plain or quoted value. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { YAML_OPTIONS } from '../../../server/src/changelog/yaml-changelog';
 import { parseBlockYaml, type BlockYamlOptions } from '../../../server/src/changelog/yaml-fast';
 
@@ -22,8 +22,9 @@ function dump(doc: Document.Parsed): string {
       const value = v instanceof Date ? `Date ${v.toISOString()}` : typeof v === 'number' && Number.isNaN(v) ? 'NaN' : typeof v === 'bigint' ? `${v}n` : v;
       return [cls, n.range, n.type, value, typeof v, n.source, n.format ?? null, n.tag ?? null, n.anchor ?? null];
     }
-    if (isMap(n)) return [cls, n.range, n.items.map((p) => [p.constructor.name, node(p.key), node(p.value)])];
-    if (isSeq(n)) return [cls, n.range, n.items.map(node)];
+    if (isAlias(n)) return [cls, n.range, n.source];
+    if (isMap(n)) return [cls, n.range, !!n.flow, n.anchor ?? null, n.items.map((p) => [p.constructor.name, node(p.key), node(p.value)])];
+    if (isSeq(n)) return [cls, n.range, !!n.flow, n.anchor ?? null, n.items.map(node)];
     return [cls];
   };
   const js = JSON.stringify(doc.toJS(), (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
@@ -90,7 +91,26 @@ const tricky: [string, string][] = [
   ['a lone CR', 'a: b\rc\n'],
   ['tabs', 'a:\tb\n'],
   ['flow collections', 'a: [1, 2]\nb: {c: 1}\n'],
+  ['flow mappings of columns', 'columns:\n  - column: { name: id, type: uuid, constraints: { primaryKey: true, nullable: false } }\n  - column: {name: slug,   type: varchar(200)}   # c\n      # deeper\n  - column: { name: \'n\', value: "Europe, Middle East & Africa" , x: \'["EUW", "TR"]\' }\n'],
+  ['flow collections nested, spaced and with a trailing comma', 'a: [1 , x,[2, 3] ,{b: c}]\nb: {b: {c: 1}  , d: 2 ,e: x,}\nc: [ ]\nd: { }\n- {a: 1}\n'],
+  ['flow collections as list items', 'l:\n  - {a: 1, b: [x, y]}\n  - [b, \'c\']  # t\n  - {}\n'],
+  ['flow scalars with indicator characters inside', 'a: {b: -1, c: a:b, d: a-b, e: c# d, f: it\'s, g: 1.5, h: yes, i: ~}\n'],
+  ['quoted flow keys', "a: { 'k' : 'v' , \"x\":y, z: 'w', 'it''s': \"\\t\"}\n"],
+  ['a flow collection over several lines', 'a: {b: 1,\n  c: 2}\n'],
+  ['a comment inside a flow collection', 'a: {b: c #d}\n'],
+  ['an empty value in a flow mapping', 'a: {b: , c: 1}\nd: {e:}\n'],
+  ['a key without a value in a flow mapping', 'a: {b, c: 1}\n'],
+  ['a pair inside a flow sequence', 'a: [b: 1]\n'],
+  ['duplicate keys in a flow mapping', 'a: {b: 1, b: 2}\n'],
+  ['text after a flow collection', 'a: {b: 1}x\nc: [d] e\n'],
+  ['a flow collection as a key', '{a: 1}: b\n- [a]: b\n'],
+  ['a bracket inside a flow scalar', 'a: {b: a[0]}\n'],
   ['anchors and aliases', 'a: &x 1\nb: *x\n'],
+  ['anchored columns and aliases to them', 'defs:\n  - column: &pk_column # c\n      name: id\n      constraints:\n        primaryKey: true\n  - list: &l\n    - 1\n  - x: &x.y-z_1\n      - 2\nuse:\n  - column: *pk_column\n  - column: *pk_column   # t\n      # d\n  - l: *l\n  - *x.y-z_1\n'],
+  ['an anchor defined again', 'a: &x\n  n: 1\nb: &x\n  m: 2\nc: *x\n'],
+  ['an alias to an anchor not defined before it', 'a: *x\nb: &x\n  c: 1\n'],
+  ['an alias ending in a colon', 'a: &x\n  c: 1\nb: *x:\n'],
+  ['an anchored empty value', 'a: &x\nb: *x\n'],
   ['merge keys', 'a: &x\n  b: 1\nc:\n  <<: *x\n'],
   ['tags', 'a: !!str 1\n'],
   ['multi-line plain scalars', 'a: one\n  two\n'],
@@ -128,8 +148,9 @@ describe('the block YAML reader', () => {
       'comments after values', 'comment lines at every indentation', 'a key with an empty value', 'list items that are mappings at various indents',
       'block literals with each chomping', 'quoted keys and values', 'scalars the schema resolves', 'unicode', 'a document without a final line break',
       'a document starting with ---', 'a BOM', 'a list at the top, indented (a changelog entry)', 'duplicate keys', 'a changelog with CRLF line ends',
+      'flow collections', 'flow mappings of columns', 'anchored columns and aliases to them', 'an anchor defined again', 'flow collections as list items', 'flow scalars with indicator characters inside', 'quoted flow keys',
     ];
-    const bails = ['a lone CR', 'tabs', 'flow collections', 'anchors and aliases', 'merge keys', 'tags', 'two documents', 'a nested mapping on the same line', 'bad indentation'];
+    const bails = ['a lone CR', 'tabs', 'a flow collection over several lines', 'a comment inside a flow collection', 'a key without a value in a flow mapping', 'anchors and aliases', 'an alias to an anchor not defined before it', 'merge keys', 'tags', 'two documents', 'a nested mapping on the same line', 'bad indentation'];
     for (const [name, text] of tricky) {
       if (read.includes(name)) expect(agrees(text), name).toBe(true);
       if (bails.includes(name)) expect(agrees(text), name).toBe(false);
@@ -138,7 +159,7 @@ describe('the block YAML reader', () => {
 
   it('agrees with parseDocument on thousands of edited changelogs', () => {
     const bases = yamlFiles(join(__dirname, '../../fixtures')).map((f) => readFileSync(f, 'utf8')).concat(tricky.map(([, t]) => t));
-    const snippets = ['# c', '  # c', '    # c', '', '   ', '      # deep', '- a', '  - b', 'k: v', '  k: v', '    k:', 'k: |', 'k: >-', 'k: |+', '  x', '      more', "'q': 'v'", 'k: yes', 'k: 0x1F', 'k: ~', '---'];
+    const snippets = ['# c', '  # c', '    # c', '', '   ', '      # deep', '- a', '  - b', 'k: v', '  k: v', '    k:', 'k: |', 'k: >-', 'k: |+', '  x', '      more', "'q': 'v'", 'k: yes', 'k: 0x1F', 'k: ~', '---', 'k: {a: 1, b: [x, \'y\']}', '  - {a: 1}', '- [ ]', 'k: {a: b  }  # c'];
     let seed = 7;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -189,15 +210,37 @@ describe('the block YAML reader', () => {
       }
       noise(lines, indent);
     };
+    // flow collections on one line, with the spacing, trailing commas and mistakes people write
+    const flowScalars = ['x', 'a b', '1', 'yes', '~', "'q'", '"d\\tq"', "'a, b'", '-1', 'a:b', 'c# d', 'varchar(255)', "it's", 'true', 'null', '0x1F'];
+    const flowMistakes = ['', 'a #c', 'a: b', '"k":v', 'a[0]'];
+    const space = () => pick(['', '', ' ', ' ', '  ']);
+    const flow = (depth: number): string => {
+      const n = random(4);
+      const items: string[] = [];
+      const map = random(3) !== 0;
+      for (let i = 0; i < n; i++) {
+        const item = depth < 3 && random(4) === 0 ? flow(depth + 1) : random(20) === 0 ? pick(flowMistakes) : pick(flowScalars);
+        items.push(map ? `${pick(['k', "'q k'", '"d"', '1', 'k'])}${i}${random(8) === 0 ? ' ' : ''}:${random(20) === 0 ? '' : ' '}${item}` : item);
+      }
+      const body = items.map((item) => space() + item + space()).join(',') + (n && random(6) === 0 ? ',' : '');
+      return map ? `{${body}}` : `[${body}]`;
+    };
     const value = (indent: number, depth: number, lines: string[], prefix: string) => {
       const kind = depth > 3 ? random(3) : random(7);
-      if (kind <= 1) {
-        lines.push(`${prefix} ${pick(scalars)}${random(4) === 0 ? ' # t' : ''}`);
+      if (kind <= 1 && random(3) === 0) {
+        lines.push(`${prefix} ${flow(0)}${random(4) === 0 ? ' # t' : ''}`);
+        noise(lines, indent);
+      } else if (kind <= 1) {
+        const alias = anchors.length && random(4) === 0 ? `*${pick(anchors)}` : undefined;
+        lines.push(`${prefix} ${alias ?? pick(scalars)}${random(4) === 0 ? ' # t' : ''}`);
         noise(lines, indent);
       } else if (kind === 2) {
         blockScalar(indent, lines, prefix);
       } else {
-        lines.push(prefix + (random(4) === 0 ? '  # c' : ''));
+        // an anchor on the collection below, named again now and then; an alias to one of those named so far
+        const anchor = random(4) === 0 ? ` &${pick(['a', 'b', 'pk_column', 'x.y-1'])}` : '';
+        if (anchor) anchors.push(anchor.slice(2));
+        lines.push(prefix + anchor + (random(4) === 0 ? '  # c' : ''));
         noise(lines, indent);
         if (kind === 4 || kind === 5) map(indent + 1 + random(3), depth + 1, lines);
         else if (kind === 6) seq(random(2) ? indent : indent + 1 + random(2), depth + 1, lines);
@@ -213,7 +256,7 @@ describe('the block YAML reader', () => {
         const dash = `${' '.repeat(indent)}-${' '.repeat(1 + random(2))}`;
         const kind = random(3);
         if (kind === 0) {
-          lines.push(dash + pick(scalars));
+          lines.push(dash + (random(4) === 0 ? flow(0) : pick(scalars)));
           noise(lines, indent);
         } else if (kind === 1) {
           blockScalar(indent, lines, dash.trimEnd());
@@ -224,7 +267,9 @@ describe('the block YAML reader', () => {
     };
     let valid = 0;
     let accepted = 0;
+    let anchors: string[] = [];
     for (let round = 0; round < 2000; round++) {
+      anchors = [];
       const lines: string[] = [];
       noise(lines, 0);
       if (random(3) === 0) seq(random(3), 0, lines);
