@@ -273,16 +273,26 @@ function checksumFromTextAlone(changeset: Changeset): boolean {
 //
 // JSON keeps neither undefined, NaN, Dates, Maps, typed arrays nor shared objects, all of which a model may hold
 // (`raw` is whatever YAML 1.1 reads: timestamps, .nan, …). Those travel as {"$": tag, …}; a plain object that has
-// a "$" key of its own travels as {"$": "o", v}. An object met twice is written once and referred to after.
+// a "$" key of its own travels as {"$": "o", v}. An object met twice is written once and referred to after, and so
+// is a long text met twice: a change's SQL is its `sql.text`, its `params.sql.value` and its `raw.sql`, and written
+// three times it made a formatted SQL file's entry four times the file.
+
+/** texts at least this long are written once per entry */
+const SHARED_TEXT = 64;
 
 class NotStorable extends Error {}
 
 function encode(root: unknown): unknown {
   const seen = new Map<object, number>();
+  const texts = new Map<string, number>();
   const count = (value: unknown) => {
     const stack = [value];
     while (stack.length) {
       const v = stack.pop();
+      if (typeof v === 'string') {
+        if (v.length >= SHARED_TEXT) texts.set(v, (texts.get(v) ?? 0) + 1);
+        continue;
+      }
       if (typeof v !== 'object' || v === null) continue;
       const n = seen.get(v) ?? 0;
       seen.set(v, n + 1);
@@ -295,9 +305,17 @@ function encode(root: unknown): unknown {
   };
   count(root);
   const ids = new Map<object, number>();
+  const textIds = new Map<string, number>();
+  let nextId = 0;
   const write = (v: unknown): unknown => {
     switch (typeof v) {
-      case 'string':
+      case 'string': {
+        if (v.length < SHARED_TEXT || (texts.get(v) ?? 0) < 2) return v;
+        const id = textIds.get(v);
+        if (id !== undefined) return { $: 'r', i: id };
+        textIds.set(v, nextId);
+        return { $: 'x', i: nextId++, v };
+      }
       case 'boolean':
         return v;
       case 'undefined':
@@ -311,7 +329,7 @@ function encode(root: unknown): unknown {
         const id = ids.get(v);
         if (id !== undefined) return { $: 'r', i: id };
         const shared = (seen.get(v) ?? 0) > 1;
-        const i = shared ? ids.size : undefined;
+        const i = shared ? nextId++ : undefined;
         if (shared) ids.set(v, i!);
         const tagged = (tag: string, value: unknown) => (i === undefined ? { $: tag, v: value } : { $: tag, i, v: value });
         if (Array.isArray(v)) return i === undefined ? v.map(write) : tagged('a', v.map(write));
@@ -356,6 +374,8 @@ function decode(root: unknown): unknown {
       case 'r':
         if (!byId.has(o.i as number)) throw new NotStorable();
         return byId.get(o.i as number);
+      case 'x':
+        return keep(o.v as string);
       case 't':
         return keep(new Date(o.v as number));
       case 'i':
