@@ -282,71 +282,106 @@ const SHARED_TEXT = 64;
 
 class NotStorable extends Error {}
 
+/**
+ * One walk (a walk to count first took as long again): each object and long text is written where it is first met,
+ * and when met again, that first place is tagged with an id (the written tree is still open to change) and the
+ * later one refers to it. Refers only backwards in the order decode() reads.
+ */
 function encode(root: unknown): unknown {
-  const seen = new Map<object, number>();
-  const texts = new Map<string, number>();
-  const count = (value: unknown) => {
-    const stack = [value];
-    while (stack.length) {
-      const v = stack.pop();
-      if (typeof v === 'string') {
-        if (v.length >= SHARED_TEXT) texts.set(v, (texts.get(v) ?? 0) + 1);
-        continue;
-      }
-      if (typeof v !== 'object' || v === null) continue;
-      const n = seen.get(v) ?? 0;
-      seen.set(v, n + 1);
-      if (n > 0) continue;
-      if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
-      else if (v instanceof Set) for (const x of v) stack.push(x);
-      else if (Array.isArray(v)) for (const x of v) stack.push(x);
-      else if (isPlain(v)) for (const [k, x] of Object.entries(v)) if (!skipped(v, k)) stack.push(x);
-    }
-  };
-  count(root);
-  const ids = new Map<object, number>();
-  const textIds = new Map<string, number>();
+  /** where each object and long text was first written: the slot, and the tagged form once it was met again */
+  interface First {
+    parent: Record<string | number, unknown>;
+    key: string | number;
+    /** the tagged form written in the slot (set at once for Map, Set, Date, Int32Array and objects with a `$` key) */
+    tagged?: { i?: number };
+  }
+  const firsts = new Map<unknown, First>();
   let nextId = 0;
-  const write = (v: unknown): unknown => {
+  /** the id of something met again, tagging its first place if it had none */
+  const idOf = (first: First): number => {
+    if (first.tagged?.i !== undefined) return first.tagged.i;
+    const i = nextId++;
+    if (first.tagged) first.tagged.i = i;
+    else {
+      const written = first.parent[first.key];
+      const tagged = { $: typeof written === 'string' ? 'x' : Array.isArray(written) ? 'a' : 'o', i, v: written };
+      put(first.parent, first.key, tagged);
+      first.tagged = tagged;
+    }
+    return i;
+  };
+  const write = (v: unknown, parent: Record<string | number, unknown>, key: string | number): void => {
     switch (typeof v) {
       case 'string': {
-        if (v.length < SHARED_TEXT || (texts.get(v) ?? 0) < 2) return v;
-        const id = textIds.get(v);
-        if (id !== undefined) return { $: 'r', i: id };
-        textIds.set(v, nextId);
-        return { $: 'x', i: nextId++, v };
+        if (v.length >= SHARED_TEXT) {
+          const first = firsts.get(v);
+          if (first) return put(parent, key, { $: 'r', i: idOf(first) });
+          firsts.set(v, { parent, key });
+        }
+        return put(parent, key, v);
       }
       case 'boolean':
-        return v;
+        return put(parent, key, v);
       case 'undefined':
-        return { $: 'u' };
+        return put(parent, key, { $: 'u' });
       case 'bigint':
-        return { $: 'b', v: v.toString() };
+        return put(parent, key, { $: 'b', v: v.toString() });
       case 'number':
-        return Number.isFinite(v) && !Object.is(v, -0) ? v : { $: 'n', v: String(v === 0 ? '-0' : v) };
+        return put(parent, key, Number.isFinite(v) && !Object.is(v, -0) ? v : { $: 'n', v: String(v === 0 ? '-0' : v) });
       case 'object': {
-        if (v === null) return null;
-        const id = ids.get(v);
-        if (id !== undefined) return { $: 'r', i: id };
-        const shared = (seen.get(v) ?? 0) > 1;
-        const i = shared ? nextId++ : undefined;
-        if (shared) ids.set(v, i!);
-        const tagged = (tag: string, value: unknown) => (i === undefined ? { $: tag, v: value } : { $: tag, i, v: value });
-        if (Array.isArray(v)) return i === undefined ? v.map(write) : tagged('a', v.map(write));
-        if (v instanceof Map) return tagged('m', [...v].map(([k, x]) => [write(k), write(x)]));
-        if (v instanceof Set) return tagged('s', [...v].map(write));
-        if (v instanceof Date) return tagged('t', v.getTime());
-        if (v instanceof Int32Array) return tagged('i', Array.from(v));
-        if (!isPlain(v)) throw new NotStorable();
-        const out: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v)) if (!skipped(v, k)) setField(out, k, write(x));
-        return i !== undefined || '$' in out ? tagged('o', out) : out;
+        if (v === null) return put(parent, key, null);
+        const met = firsts.get(v);
+        if (met) return put(parent, key, { $: 'r', i: idOf(met) });
+        const first: First = { parent, key };
+        firsts.set(v, first);
+        const tagged = (tag: string, value: unknown) => {
+          const t: { $: string; v: unknown; i?: number } = { $: tag, v: value };
+          first.tagged = t;
+          put(parent, key, t);
+        };
+        if (Array.isArray(v)) {
+          const out: unknown[] = new Array(v.length);
+          put(parent, key, out);
+          for (let i = 0; i < v.length; i++) write(v[i], out as unknown as Record<number, unknown>, i);
+        } else if (v instanceof Map) {
+          const pairs: unknown[][] = [];
+          tagged('m', pairs);
+          for (const [k, x] of v) {
+            const pair: unknown[] = [undefined, undefined];
+            pairs.push(pair);
+            write(k, pair as unknown as Record<number, unknown>, 0);
+            write(x, pair as unknown as Record<number, unknown>, 1);
+          }
+        } else if (v instanceof Set) {
+          const items: unknown[] = [];
+          tagged('s', items);
+          for (const x of v) write(x, items as unknown as Record<number, unknown>, items.push(undefined) - 1);
+        } else if (v instanceof Date) {
+          tagged('t', v.getTime());
+        } else if (v instanceof Int32Array) {
+          tagged('i', Array.from(v));
+        } else {
+          if (!isPlain(v)) throw new NotStorable();
+          const fields = v as Record<string, unknown>;
+          const out: Record<string, unknown> = {};
+          if (Object.prototype.hasOwnProperty.call(fields, '$')) tagged('o', out);
+          else put(parent, key, out);
+          for (const k in fields) if (!skipped(fields, k)) write(fields[k], out, k);
+        }
+        return;
       }
       default:
         throw new NotStorable();
     }
   };
-  return write(root);
+  const holder: Record<string, unknown> = {};
+  write(root, holder, 'root');
+  return holder.root;
+}
+
+function put(parent: Record<string | number, unknown>, key: string | number, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(parent, key, { value, enumerable: true, writable: true, configurable: true });
+  else parent[key] = value;
 }
 
 function decode(root: unknown): unknown {

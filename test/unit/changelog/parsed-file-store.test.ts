@@ -100,6 +100,31 @@ describe('parsed changelog files kept on disk', () => {
     expect(load(join(dir, 'changelog.yaml'), dir, new ParsedFileStore(storeDir, 'b')).changesets[0].id).toBe('from-the-store');
   });
 
+  it('gives back shared objects and long texts met twice as one, in Maps, Sets, arrays and objects with a `$` key', () => {
+    const sql = 'SELECT a_rather_long_column_name FROM a_rather_long_table_name WHERE id = 1 -- more than 64 characters';
+    const range = { start: { line: 1, character: 2 }, end: { line: 3, character: 4 } };
+    const dollar = { $: 'dollar', range };
+    const file = {
+      path: '/p.yaml', kind: 'yaml', changesets: [], findings: [],
+      sql, again: { text: sql, list: [sql, range, dollar] }, range, dollar, dollarAgain: dollar,
+      map: new Map<unknown, unknown>([[sql, range], ['k', new Set([range, sql])]]), at: new Date(5), ints: Int32Array.from([1, 2]),
+    } as unknown as ChangelogFile;
+    const storeDir = tempDir();
+    const first = new ParsedFileStore(storeDir, 'b');
+    first.file('/p.yaml', 'yaml', 'text', 'p.yaml', '', () => file);
+    first.save();
+    const back = new ParsedFileStore(storeDir, 'b').file('/p.yaml', 'yaml', 'text', 'p.yaml', '', () => {
+      throw new Error('parsed again');
+    }) as unknown as Record<string, unknown> & typeof file;
+    expect({ ...back, text: undefined }).toStrictEqual({ ...file, text: undefined });
+    const got = back as unknown as { range: object; dollar: object; dollarAgain: object; again: { list: unknown[] }; map: Map<unknown, unknown> };
+    expect(got.again.list[1]).toBe(got.range);
+    expect(got.dollarAgain).toBe(got.dollar);
+    expect((got.dollar as { range: object }).range).toBe(got.range);
+    expect(got.map.get(sql)).toBe(got.range);
+    expect([...(got.map.get('k') as Set<unknown>)][0]).toBe(got.range);
+  });
+
   it('keeps the files of a tree in one pack, and parses only those its pack does not hold', () => {
     const fileOf = (id: string) => ({ path: id, kind: 'yaml', changesets: [], findings: [] }) as unknown as ChangelogFile;
     const storeDir = tempDir();
