@@ -1,10 +1,11 @@
 import {
-  CodeAction, CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, Hover, MarkupKind, TextEdit, DidChangeConfigurationNotification, ProposedFeatures,
-  TextDocuments, TextDocumentSyncKind,
+  CodeAction, CodeActionKind, Connection, createConnection, Diagnostic, DiagnosticSeverity, Hover, MarkupKind, Message, MessageReader, TextEdit, DidChangeConfigurationNotification, ProposedFeatures,
+  PublishDiagnosticsParams, StreamMessageWriter, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import * as nodePath from 'node:path';
+import { inspect } from 'node:util';
 import { diskReader, overlayReader, TrustedDisk } from './changelog/load';
 import type { Finding } from './changelog/model';
 import { isChangelogText, Project } from './changelog/project';
@@ -20,7 +21,7 @@ import type { EnvironmentRecord, RulesConfig } from './rules/rule';
 import { LintMemo, lintChangelog } from './rules/run';
 import { listenForEnvironmentRequests } from './environments/environment-requests';
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = connect();
 const documents = new TextDocuments(TextDocument);
 const openText = new Map<string, string>();
 /**
@@ -221,6 +222,81 @@ function sayingOf(finding: Finding): string {
   let saying = sayings.get(finding);
   if (saying === undefined) sayings.set(finding, (saying = JSON.stringify({ ...diagnosticOf(finding), range: undefined })));
   return saying;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Writing diagnostics. After a keystroke in a big file its diagnostics are most of what the server writes (2,000
+// of them are 1 MB of JSON, ~5 ms to stringify and encode): over stdio they are written from each diagnostic's
+// JSON, made once, with only its range made anew. (Over node-ipc, Node serialises every message itself.)
+
+function connect(): Connection {
+  if (!process.argv.slice(2).includes('--stdio')) return createConnection(ProposedFeatures.all);
+  // stdin as a stream (the library reads it, and exits when it ends, as with --stdio), stdout through our writer
+  const input = process.stdin as unknown as MessageReader;
+  const stdio = createConnection(ProposedFeatures.all, input, new StreamMessageWriter(process.stdout, { contentTypeEncoder: { name: 'application/json', encode: encodeMessage } }));
+  // what createConnection does for --stdio: stdout carries the protocol, so the console goes to the client's log
+  const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ');
+  console.log = console.debug = (...args: unknown[]) => stdio.console.log(text(args));
+  console.info = (...args: unknown[]) => stdio.console.info(text(args));
+  console.warn = (...args: unknown[]) => stdio.console.warn(text(args));
+  console.error = (...args: unknown[]) => stdio.console.error(text(args));
+  console.dir = (value: unknown, options?: object) => stdio.console.log(inspect(value, options));
+  console.trace = (...args: unknown[]) => stdio.console.log(`Trace${args.length ? `: ${text(args)}` : ''}\n${new Error().stack!.replace(/(.+\n){2}/, '')}`);
+  return stdio;
+}
+
+/** vscode-jsonrpc's application/json encoding, but for publishDiagnostics (a function: connect() runs before the module's constants exist) */
+function encodeMessage(message: Message, options: { charset: BufferEncoding }): Promise<Uint8Array> {
+  try {
+    const params = (message as { method?: string; params?: PublishDiagnosticsParams }).method === 'textDocument/publishDiagnostics' ? (message as { params?: PublishDiagnosticsParams }).params : undefined;
+    const fast = params && options.charset === 'utf-8' ? diagnosticsJson(message, params) : undefined;
+    return Promise.resolve(fast ?? Buffer.from(JSON.stringify(message, undefined, 0), options.charset));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * The JSON of each published diagnostic but its range, by diagnostic: diagnosticOf makes one per finding and never
+ * changes it, but for its range (the finding's, which the loader moves in place when lines above it change).
+ */
+const diagnosticTails = new WeakMap<Diagnostic, Buffer>();
+
+/** a publishDiagnostics message as UTF-8 JSON, or undefined when it is not the usual shape (then JSON.stringify writes it) */
+function diagnosticsJson(message: Message, params: PublishDiagnosticsParams): Buffer | undefined {
+  const { diagnostics } = params;
+  if (!Array.isArray(diagnostics)) return undefined;
+  const empty = JSON.stringify({ ...message, params: { ...params, diagnostics: [] } });
+  // (the key is the only place the text can occur: a quote inside the uri is escaped)
+  const at = empty.indexOf('"diagnostics":[]');
+  if (at < 0 || empty.indexOf('"diagnostics":[]', at + 1) >= 0) return undefined;
+  const head = Buffer.from(empty.slice(0, at + '"diagnostics":['.length));
+  const end = Buffer.from(empty.slice(at + '"diagnostics":['.length));
+  const ranges: string[] = [];
+  const tails: Buffer[] = [];
+  let size = head.length + end.length + Math.max(0, diagnostics.length - 1);
+  for (const diagnostic of diagnostics) {
+    const { start, end: last } = diagnostic.range;
+    if (!Number.isInteger(start.line) || !Number.isInteger(start.character) || !Number.isInteger(last.line) || !Number.isInteger(last.character)) return undefined;
+    let tail = diagnosticTails.get(diagnostic);
+    if (!tail) {
+      const rest = JSON.stringify({ ...diagnostic, range: undefined });
+      diagnosticTails.set(diagnostic, (tail = Buffer.from(rest === '{}' ? '}' : `,${rest.slice(1)}`)));
+    }
+    const range = `{"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${last.line},"character":${last.character}}}`;
+    ranges.push(range);
+    tails.push(tail);
+    size += range.length + tail.length;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let offset = head.copy(out, 0);
+  for (let i = 0; i < ranges.length; i++) {
+    if (i > 0) out[offset++] = 44; /* , */
+    offset += out.write(ranges[i], offset, 'latin1');
+    offset += tails[i].copy(out, offset);
+  }
+  end.copy(out, offset);
+  return out;
 }
 
 const severities = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };

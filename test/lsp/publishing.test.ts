@@ -2,7 +2,8 @@
 // when they changed (what they say, or where: the loader moves kept findings along with the lines above them).
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brief, makeProject, range, removeProject, startServer, uriOf, withCode } from './helpers';
+import type { Diagnostic } from 'vscode-languageserver';
+import { brief, makeProject, range, removeProject, Severity, startServer, uriOf, withCode } from './helpers';
 import type { LspClient } from './lsp-client';
 
 const root = [
@@ -92,6 +93,34 @@ describe('publishing diagnostics after edits', () => {
     expect(after.map(brief).map((d) => d.range.start.line).sort()).toEqual(before.map(brief).map((d) => d.range.start.line + 1).sort());
     client.close(rootPath);
     await settled(rootPath);
+  });
+
+  it('writes every field of each diagnostic, non-ASCII text too, and only the range anew when lines are added above', async () => {
+    const unicodePath = file('db/änderungen.yaml');
+    // big enough to be read entry by entry: the entries after the edit keep their findings, moved in place
+    const filler = Array.from({ length: 500 }, (_, i) => `  - changeSet:\n      id: f${i}\n      author: zoë\n      changes:\n        - sql: SELECT ${i}\n      rollback: SELECT ${i}\n`).join('');
+    const text = [
+      `databaseChangeLog:\n${filler}  - changeSet:`,
+      '      id: ü1',
+      '      author: zoë',
+      '      kommentär: „ja“',
+      '      changes:',
+      '        - sql: ALTER TABLE customers RENAME COLUMN id TO ident',
+      '',
+    ].join('\n');
+    client.open(unicodePath, text);
+    const before = await client.waitForDiagnostics(unicodePath, (d) => d.some((x) => x.code === 'unknown-key') && d.some((x) => x.codeDescription));
+    const unknown = before.find((d) => d.code === 'unknown-key')!;
+    const line = text.split('\n').findIndex((l) => l.includes('kommentär'));
+    expect(unknown).toEqual({ range: range(line, 6, line, 15), severity: Severity.Warning, code: 'unknown-key', source: 'pg-changesets', message: expect.stringContaining("'kommentär'") });
+    const rule = before.find((d) => d.codeDescription)!;
+    expect(rule.codeDescription!.href).toMatch(new RegExp(`^file:///.*/docs/rules/${rule.code}\\.md$`));
+    client.edit(unicodePath, range(1, 0, 1, 0), '  # ändern\n');
+    const after = await client.waitForDiagnostics(unicodePath, (d) => d.some((x) => x.code === 'unknown-key' && x.range.start.line === line + 1));
+    const moved = (d: Diagnostic) => ({ ...d, range: range(d.range.start.line + 1, d.range.start.character, d.range.end.line + 1, d.range.end.character) });
+    expect(after).toEqual(before.map(moved));
+    client.close(unicodePath);
+    await settled(unicodePath);
   });
 
   it('analyses a burst of edits once', async () => {
