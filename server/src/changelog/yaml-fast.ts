@@ -28,6 +28,17 @@ export function parseYamlDocument(source: string, options: BlockYamlOptions): Do
   return parseBlockYaml(source, options) ?? parseDocument(source, options);
 }
 
+/** the documents the block reader built, and whether it put an anchor or an alias in them */
+const readerAnchors = new WeakMap<Document.Parsed, boolean>();
+
+/**
+ * Whether a document has an anchor or an alias anywhere: known without walking it when the block reader built it
+ * (undefined when parseDocument did; walk it then).
+ */
+export function hasAnchorsOrAliases(doc: Document.Parsed): boolean | undefined {
+  return readerAnchors.get(doc);
+}
+
 export function parseBlockYaml(source: string, options: BlockYamlOptions = {}): Document.Parsed | undefined {
   if (options.keepSourceTokens || options.lineCounter || options.stringKeys || options.strict === false) return undefined;
   if (typeof options.uniqueKeys === 'function') return undefined;
@@ -162,6 +173,12 @@ class BlockYamlReader {
   }
 
   read(): Document.Parsed {
+    const doc = this.readDocument();
+    readerAnchors.set(doc, this.anchors.size > 0);
+    return doc;
+  }
+
+  private readDocument(): Document.Parsed {
     const t = this.text;
     let at = t.charCodeAt(0) === 0xfeff ? 1 : 0;
     this.scanRegion(at);

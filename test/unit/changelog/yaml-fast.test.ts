@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Document, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import { YAML_OPTIONS } from '../../../server/src/changelog/yaml-changelog';
-import { parseBlockYaml, type BlockYamlOptions } from '../../../server/src/changelog/yaml-fast';
+import { hasAnchorsOrAliases, parseBlockYaml, type BlockYamlOptions } from '../../../server/src/changelog/yaml-fast';
 
 // The block reader must build what parseDocument builds, or nothing. Two option sets: the changelog reader's
 // (YAML 1.1 with SnakeYAML's booleans) and the checksum code's (the library's YAML 1.1).
@@ -43,6 +43,9 @@ function agrees(text: string): boolean {
     const reference = parseDocument(text, options);
     expect(reference.errors.length + reference.warnings.length, `${name}: accepted a text the library reports problems in`).toBe(0);
     expect(dump(fast), `${name} options`).toBe(dump(reference));
+    let anchored = false;
+    visit(reference, { Node: (_key, node) => void (anchored ||= isAlias(node) || !!node.anchor) });
+    expect(hasAnchorsOrAliases(fast), `${name}: anchors or aliases`).toBe(anchored);
   }
   return accepted;
 }
