@@ -257,10 +257,11 @@ function encodeMessage(message: Message, options: { charset: BufferEncoding }): 
 }
 
 /**
- * The JSON of each published diagnostic but its range, by diagnostic: diagnosticOf makes one per finding and never
- * changes it, but for its range (the finding's, which the loader moves in place when lines above it change).
+ * The JSON of each published diagnostic, by diagnostic: diagnosticOf makes one per finding and never changes it,
+ * but for its range (the finding's, which the loader moves in place when lines above it change): the range's
+ * JSON is kept with the numbers it was made from.
  */
-const diagnosticTails = new WeakMap<Diagnostic, Buffer>();
+const diagnosticJson = new WeakMap<Diagnostic, { tail: Buffer; range: number[]; rangeJson?: Buffer }>();
 
 /** a publishDiagnostics message as UTF-8 JSON, or undefined when it is not the usual shape (then JSON.stringify writes it) */
 function diagnosticsJson(message: Message, params: PublishDiagnosticsParams): Buffer | undefined {
@@ -268,36 +269,35 @@ function diagnosticsJson(message: Message, params: PublishDiagnosticsParams): Bu
   if (!Array.isArray(diagnostics)) return undefined;
   const empty = JSON.stringify({ ...message, params: { ...params, diagnostics: [] } });
   // (the key is the only place the text can occur: a quote inside the uri is escaped)
-  const at = empty.indexOf('"diagnostics":[]');
-  if (at < 0 || empty.indexOf('"diagnostics":[]', at + 1) >= 0) return undefined;
-  const head = Buffer.from(empty.slice(0, at + '"diagnostics":['.length));
-  const end = Buffer.from(empty.slice(at + '"diagnostics":['.length));
-  const ranges: string[] = [];
-  const tails: Buffer[] = [];
-  let size = head.length + end.length + Math.max(0, diagnostics.length - 1);
-  for (const diagnostic of diagnostics) {
+  const key = empty.indexOf('"diagnostics":[]');
+  if (key < 0 || empty.indexOf('"diagnostics":[]', key + 1) >= 0) return undefined;
+  const head = Buffer.from(empty.slice(0, key + '"diagnostics":['.length));
+  const end = Buffer.from(empty.slice(key + '"diagnostics":['.length));
+  const parts: Buffer[] = [head];
+  for (let i = 0; i < diagnostics.length; i++) {
+    const diagnostic = diagnostics[i];
     const { start, end: last } = diagnostic.range;
-    if (!Number.isInteger(start.line) || !Number.isInteger(start.character) || !Number.isInteger(last.line) || !Number.isInteger(last.character)) return undefined;
-    let tail = diagnosticTails.get(diagnostic);
-    if (!tail) {
+    if (!isCount(start.line) || !isCount(start.character) || !isCount(last.line) || !isCount(last.character)) return undefined;
+    let json = diagnosticJson.get(diagnostic);
+    if (!json) {
       const rest = JSON.stringify({ ...diagnostic, range: undefined });
-      diagnosticTails.set(diagnostic, (tail = Buffer.from(rest === '{}' ? '}' : `,${rest.slice(1)}`)));
+      diagnosticJson.set(diagnostic, (json = { tail: Buffer.from(rest === '{}' ? '}' : `,${rest.slice(1)}`), range: [] }));
     }
-    const range = `{"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${last.line},"character":${last.character}}}`;
-    ranges.push(range);
-    tails.push(tail);
-    size += range.length + tail.length;
+    const r = json.range;
+    if (r[0] !== start.line || r[1] !== start.character || r[2] !== last.line || r[3] !== last.character) {
+      json.range = [start.line, start.character, last.line, last.character];
+      json.rangeJson = Buffer.from(`{"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${last.line},"character":${last.character}}}`, 'latin1');
+    }
+    if (i) parts.push(COMMA);
+    parts.push(json.rangeJson!, json.tail);
   }
-  const out = Buffer.allocUnsafe(size);
-  let offset = head.copy(out, 0);
-  for (let i = 0; i < ranges.length; i++) {
-    if (i > 0) out[offset++] = 44; /* , */
-    offset += out.write(ranges[i], offset, 'latin1');
-    offset += tails[i].copy(out, offset);
-  }
-  end.copy(out, offset);
-  return out;
+  parts.push(end);
+  return Buffer.concat(parts);
 }
+
+const COMMA = Buffer.from(',');
+
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
 
 const severities = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 
