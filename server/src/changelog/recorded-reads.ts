@@ -33,16 +33,22 @@ export function recordingReader(): { reader: SourceReader; reads: () => Recorded
   const note = (key: string, make: () => RecordedRead) => {
     if (!reads.has(key)) reads.set(key, make());
   };
+  // one stat per path: resolving an include asks of each candidate path whether it is a file, then a folder
+  const stats = new Map<string, fs.Stats | null>();
   const reader: SourceReader = {
     readFile(path) {
       // the stat before the read: a write after it changes the stat, so the recorded one can only be too old
-      const stat = trustedStat(path);
-      const text = base.readFile(path);
-      note(`f\0${path}`, () => ({ kind: 'file', path, hash: text === undefined ? null : textHash(text), ...(stat && text !== undefined ? { stat } : {}) }));
+      let stat = stats.get(path);
+      if (stat === undefined) stats.set(path, (stat = statOrNull(path)));
+      // diskReader reads no text where there is no file or a folder
+      const text = stat && !stat.isDirectory() ? base.readFile(path) : undefined;
+      const trusted = stat && text !== undefined ? trustedStat(stat) : undefined;
+      note(`f\0${path}`, () => ({ kind: 'file', path, hash: text === undefined ? null : textHash(text), ...(trusted ? { stat: trusted } : {}) }));
       return text;
     },
     isDirectory(path) {
-      const folder = base.isDirectory(path);
+      const stat = stats.get(path);
+      const folder = stat === undefined ? base.isDirectory(path) : !!stat && stat.isDirectory();
       note(`d\0${path}`, () => ({ kind: 'folder', path, folder }));
       return folder;
     },
@@ -92,14 +98,9 @@ function textHash(text: string): string {
 }
 
 /** the file's stat when its last change is old enough for the stat to tell a later change */
-function trustedStat(path: string): FileStat | undefined {
-  try {
-    const stat = fs.statSync(path, { throwIfNoEntry: false });
-    if (!stat || !stat.isFile() || Math.max(stat.mtimeMs, stat.ctimeMs) >= Date.now() - RACY_MS) return undefined;
-    return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
-  } catch {
-    return undefined;
-  }
+function trustedStat(stat: fs.Stats): FileStat | undefined {
+  if (!stat.isFile() || Math.max(stat.mtimeMs, stat.ctimeMs) >= Date.now() - RACY_MS) return undefined;
+  return { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino };
 }
 
 function sameStat(stat: fs.Stats, recorded: FileStat): boolean {
