@@ -533,17 +533,20 @@ class ChangelogLoader {
 /** sqlFile changes resolved next to their changelog: where, from which text, into which SqlText */
 const resolvedSql = new WeakMap<Change, { from: string; written: string; scope: string; path: string; raw: string; sql: SqlText }>();
 
-/** `FILENAME::id::author`, kept per changeset (it is asked for on every load) */
-const identityKeys = new WeakMap<Changeset, { logicalPath: string; id: string; author: string; key: string }>();
+/**
+ * `FILENAME::id::author`, kept on each changeset (it is asked for on every load) under a symbol, not enumerable
+ * (JSON, copies and comparisons do not see it): cheaper than a WeakMap lookup per changeset per keystroke
+ */
+const identityKeys = Symbol('identityKey');
+type IdentityKey = { logicalPath: string; id: string; author: string; key: string };
 
 function identityKey(changeset: Changeset): string {
   const { logicalPath, id, author } = changeset;
-  let known = identityKeys.get(changeset);
-  if (!known || known.logicalPath !== logicalPath || known.id !== id || known.author !== author) {
-    known = { logicalPath, id, author, key: `${logicalPath}::${id}::${author}` };
-    identityKeys.set(changeset, known);
-  }
-  return known.key;
+  const known = (changeset as Changeset & { [identityKeys]?: IdentityKey })[identityKeys];
+  if (known && known.logicalPath === logicalPath && known.id === id && known.author === author) return known.key;
+  const key = `${logicalPath}::${id}::${author}`;
+  Object.defineProperty(changeset, identityKeys, { value: { logicalPath, id, author, key }, writable: true, configurable: true });
+  return key;
 }
 
 /** SqlTexts whose analysis found nothing (analyseSql's findings depend only on the SqlText's parse). */

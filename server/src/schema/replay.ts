@@ -51,11 +51,14 @@ function applyGeneratedBlock(schema: Schema, statement: ChangesetStatement): voi
  * changeset along without changing its lines leaves every range as it was; `rangeAt` reads the line index of the
  * latest lint (`context`), which maps the moved offsets.
  */
-const statementCache = new WeakMap<Changeset, { sql: (SqlText | undefined)[]; line: number; context: StatementContext; statements: ChangesetStatement[] }>();
+// kept on the changeset under a symbol, not enumerable (JSON, copies and comparisons do not see it): asked for every changeset on
+// every lint, where a WeakMap lookup per changeset cost more than the rest of the check
+const statementCache = Symbol('statements');
+type StatementCache = { sql: (SqlText | undefined)[]; line: number; context: StatementContext; statements: ChangesetStatement[] };
 
 /** Every statement a changeset runs (cached per changeset object, its SQL texts and its line), for the runner, the replay and the editor. */
 export function statementsOf(changeset: Changeset, lines: (file: string) => LineIndex, defaultSchema?: string): ChangesetStatement[] {
-  const cached = statementCache.get(changeset);
+  const cached = (changeset as Changeset & { [statementCache]?: StatementCache })[statementCache];
   const line = changeset.range.start.line;
   if (cached && cached.context.defaultSchema === defaultSchema && cached.line === line && sameSql(cached.sql, changeset.changes)) {
     cached.context.lines = lines;
@@ -63,7 +66,7 @@ export function statementsOf(changeset: Changeset, lines: (file: string) => Line
   }
   const context: StatementContext = { lines, defaultSchema };
   const statements = changesetStatements(changeset, context);
-  statementCache.set(changeset, { sql: changeset.changes.map((c) => c.sql), line, context, statements });
+  Object.defineProperty(changeset, statementCache, { value: { sql: changeset.changes.map((c) => c.sql), line, context, statements }, writable: true, configurable: true });
   return statements;
 }
 
