@@ -16,6 +16,10 @@
 //
 // Results computed from a whole tree (the lint of a root changelog) are kept too, each with the reads it was made
 // from (recorded-reads.ts): one is given back only while every file, folder and listing it read is as it was.
+// The first lint of a tree keeps its result alone: its parsed files are kept from its next lint on (the result no
+// longer holds: something changed, and the next edit will be linted too). A tree linted once and never again (a CI
+// machine) so costs no encoding of its model, a tenth of a cold lint; `status`, `update` and the like keep their
+// parsed files at once.
 //
 // Alongside, the MD5SUMs of the file's changesets whose checksum depends on nothing but that text (no sqlFile,
 // no `path`/`file` parameter naming another file): the checksum of a YAML changeset re-reads its source, which
@@ -45,6 +49,8 @@ interface Entry {
 interface Group {
   pack: string;
   keys: Set<string>;
+  /** files parsed now are kept (not in the first lint of a tree) */
+  keepsParsed: boolean;
 }
 
 export class ParsedFileStore {
@@ -57,6 +63,8 @@ export class ParsedFileStore {
   /** the tree being loaded: opened by its first file, closed when a tree's result is looked up or kept */
   private group: Group | undefined;
   private readonly groups: Group[] = [];
+  /** the tree about to be loaded has never had a result kept */
+  private firstLint = false;
   /** results of reads made in this run, to be written */
   private readonly results = new Map<string, { reads: RecordedRead[]; value: unknown }>();
 
@@ -95,6 +103,10 @@ export class ParsedFileStore {
     }
     if (!file) {
       file = parse();
+      if (!this.group!.keepsParsed) {
+        this.group!.keys.delete(key);
+        return file;
+      }
       let encodedFile: unknown;
       try {
         encodedFile = encode({ ...file, text: undefined });
@@ -134,6 +146,7 @@ export class ParsedFileStore {
   keptResult<T>(inputs: string[]): T | undefined {
     this.group = undefined; // a new tree
     const kept = this.readJson(this.resultKey(inputs)) as { reads?: RecordedRead[]; value?: T } | undefined;
+    this.firstLint = kept === undefined;
     if (!kept || !Array.isArray(kept.reads) || kept.value === undefined) return undefined;
     return readsStillHold(kept.reads) ? kept.value : undefined;
   }
@@ -141,6 +154,7 @@ export class ParsedFileStore {
   /** Keeps a result made from these reads (written by save()). */
   keepResult(inputs: string[], reads: RecordedRead[], value: unknown): void {
     this.group = undefined;
+    this.firstLint = false;
     this.results.set(this.resultKey(inputs), { reads, value });
   }
 
@@ -151,7 +165,7 @@ export class ParsedFileStore {
   /** A tree starts loading at `path`: its pack (of the last run that loaded a tree from there) is read. */
   private openGroup(path: string): void {
     const pack = `${createHash('sha256').update([this.build, 'pack', path].join('\u0000')).digest('hex')}.pack`;
-    this.group = { pack, keys: new Set() };
+    this.group = { pack, keys: new Set(), keepsParsed: !this.firstLint };
     this.groups.push(this.group);
     if (this.packsRead.has(pack)) return;
     this.packsRead.add(pack);

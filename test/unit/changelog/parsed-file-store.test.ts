@@ -125,6 +125,30 @@ describe('parsed changelog files kept on disk', () => {
     expect([...(got.map.get('k') as Set<unknown>)][0]).toBe(got.range);
   });
 
+  it("keeps a tree's first lint as its result alone, and its parsed files from its next lint on", () => {
+    const fileOf = (id: string) => ({ path: id, kind: 'yaml', changesets: [], findings: [] }) as unknown as ChangelogFile;
+    const storeDir = tempDir();
+    const parsed: string[] = [];
+    // reads that never hold: every lint finds the tree changed
+    const changed = [{ kind: 'file' as const, path: join(storeDir, 'no-such-file'), hash: 'x' }];
+    const lint = (texts: string[]) => {
+      const store = new ParsedFileStore(storeDir, 'b');
+      expect(store.keptResult(['lint', 'tree'])).toBeUndefined();
+      texts.forEach((text, i) => store.file(`/tree/${i}.yaml`, 'yaml', text, `${i}.yaml`, '', () => (parsed.push(text), fileOf(text))));
+      store.keepResult(['lint', 'tree'], changed, { changesets: 0 });
+      store.save();
+    };
+    lint(['a', 'b']);
+    expect(parsed).toStrictEqual(['a', 'b']);
+    expect(readdirSync(storeDir).filter((name) => name.endsWith('.pack'))).toHaveLength(0);
+    parsed.length = 0;
+    lint(['a', 'b2']);
+    expect(parsed).toStrictEqual(['a', 'b2']);
+    parsed.length = 0;
+    lint(['a', 'b3']);
+    expect(parsed).toStrictEqual(['b3']);
+  });
+
   it('keeps the files of a tree in one pack, and parses only those its pack does not hold', () => {
     const fileOf = (id: string) => ({ path: id, kind: 'yaml', changesets: [], findings: [] }) as unknown as ChangelogFile;
     const storeDir = tempDir();
