@@ -30,9 +30,11 @@ export async function activate(context: ExtensionContext): Promise<PgChangesetsA
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   // the server runs in the workspace folder, so the files its messages name are relative to it
   const cwd = workspace.workspaceFolders?.[0]?.uri.fsPath;
+  // stdio rather than node-ipc: the server writes a keystroke's diagnostics (1 MB of JSON for a big file) from
+  // each diagnostic's kept JSON, which it can do only on a stream it writes itself (Node serialises IPC messages)
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { cwd } },
-    debug: { module, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module, transport: TransportKind.stdio, options: { cwd } },
+    debug: { module, transport: TransportKind.stdio, options: { cwd, execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const settings = workspace.getConfiguration('pgChangesets');
   // one channel for the server's log and the commands' (what ran, never a password)
