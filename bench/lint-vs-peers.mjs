@@ -6,7 +6,8 @@
 //   2. a generated tree of 2,000 changesets (~10 MB) written as formatted SQL files (plain SQL with `--changeset`
 //      comments, so all three tools read the same files), included by one YAML root for pgcs.
 // Wall time from process start to exit, median of RUNS runs after one warm-up; ratios printed. Target: pgcs's wall
-// time at most squawk's. pgcs runs twice over: cold (an empty parsed-file store for every run, as a fresh CI
+// time at most squawk's. Beside it, on Linux, the CPU time (user + system) of each tool, which another busy process on
+// the machine changes far less than the wall time. pgcs runs twice over: cold (an empty parsed-file store for every run, as a fresh CI
 // machine) and warm (a store the warm-up run filled, as a developer's machine or a CI cache).
 //
 //   npm run build && node bench/lint-vs-peers.mjs [--runs 3] [--changesets 2000] [--keep]
@@ -39,11 +40,27 @@ const squawk = [peers.squawk];
 const pgls = [peers.pgls];
 
 function timed(command, cwd, env) {
+  const cpuBefore = childrenCpuMs();
   const start = performance.now();
   const r = spawnSync(command[0], command.slice(1), { cwd, env: env?.() ?? process.env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
   const ms = performance.now() - start;
   if (r.error) throw r.error;
-  return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const cpuAfter = childrenCpuMs();
+  return { ms, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The CPU time (user + system, all threads) of this process's finished children so far, from /proc/self/stat
+ * (cutime and cstime, in clock ticks of 10 ms); undefined off Linux.
+ */
+function childrenCpuMs() {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function median(values) {
@@ -61,14 +78,20 @@ function measure(label, commands, cwd) {
   for (const [tool, { command, env }] of Object.entries(commands)) {
     const warm = timed(command, cwd, env);
     const times = [];
-    for (let i = 0; i < RUNS; i++) times.push(timed(command, cwd, env).ms);
-    results[tool] = { ms: median(times), status: warm.status, out: warm };
+    const cpu = [];
+    for (let i = 0; i < RUNS; i++) {
+      const run = timed(command, cwd, env);
+      times.push(run.ms);
+      cpu.push(run.cpuMs);
+    }
+    results[tool] = { ms: median(times), cpuMs: cpu.includes(undefined) ? undefined : median(cpu), status: warm.status, out: warm };
   }
   const pgcsRows = Object.keys(results).filter((tool) => tool.startsWith('pgcs'));
   console.log(`\n${label}`);
   for (const [tool, r] of Object.entries(results)) {
     const ratios = tool.startsWith('pgcs') ? '' : `   ${pgcsRows.map((p) => `${p}/${tool} = ${(results[p].ms / r.ms).toFixed(2)}`).join('   ')}`;
-    console.log(`  ${tool.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms  (exit ${r.status})${ratios}`);
+    const cpu = r.cpuMs === undefined ? '' : `  cpu ${r.cpuMs.toFixed(0).padStart(6)} ms`;
+    console.log(`  ${tool.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms${cpu}  (exit ${r.status})${ratios}`);
   }
   for (const p of pgcsRows) console.log(`  target ${p} <= squawk: ${results[p].ms <= results.squawk.ms ? 'met' : 'NOT met'}`);
   if (pgcsRows.some((p) => results[p].out.stdout !== results[pgcsRows[0]].out.stdout)) {
