@@ -181,10 +181,10 @@ export class ChangelogCache {
     return chunks;
   }
 
-  /** the line index of a file's current text (one per file: a new text replaces the old index) */
+  /** the line index of a file's current text (one per file: a new text replaces the old index, made from it) */
   lineIndex(path: string, text: string): LineIndex {
     let index = this.lineIndexes.get(path);
-    if (!index || index.text !== text) this.lineIndexes.set(path, (index = new LineIndex(text)));
+    if (!index || index.text !== text) this.lineIndexes.set(path, (index = index ? LineIndex.after(index, text) : new LineIndex(text)));
     return index;
   }
 
