@@ -129,15 +129,19 @@ export class Project {
   /** every file of every tree, with its findings (an empty list for a clean file) */
   findingsByFile(): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
-    // a file shared by two trees reports its own problems once: what a finding says → the positions it was said at
-    const seen = new Map<string, Set<number>>();
+    // a file shared by two trees reports its own problems once: what a finding says → the position it was said at,
+    // or the positions when it was said at several (most findings are said once: no Set for each of them per edit)
+    const seen = new Map<string, number | Set<number>>();
     const add = (finding: Finding) => {
       const said = sayingOf(finding);
       const at = finding.range.start.line * 2 ** 26 + finding.range.start.character;
-      let positions = seen.get(said);
-      if (!positions) seen.set(said, (positions = new Set()));
-      else if (positions.has(at)) return;
-      positions.add(at);
+      const positions = seen.get(said);
+      if (positions === undefined) seen.set(said, at);
+      else if (typeof positions === 'number') {
+        if (positions === at) return;
+        seen.set(said, new Set([positions, at]));
+      } else if (positions.has(at)) return;
+      else positions.add(at);
       let list = out.get(finding.file);
       if (!list) out.set(finding.file, (list = []));
       list.push(finding);
@@ -157,12 +161,21 @@ export class Project {
   }
 }
 
-/** file, rule and message of a finding, made once per finding (the editor's lint hands back the same findings after an edit) */
-const sayings = new WeakMap<Finding, string>();
+/**
+ * file, rule and message of a finding, made once per finding (the editor's lint hands back the same findings after
+ * an edit), kept on it under a symbol, not enumerable (JSON, copies and comparisons do not see it): a WeakMap lookup
+ * per finding per keystroke cost more than the rest of the de-duplication
+ */
+const sayings = Symbol('saying');
+type Said = { file: string; rule: string; message: string; saying: string };
+
 function sayingOf(finding: Finding): string {
-  let said = sayings.get(finding);
-  if (said === undefined) sayings.set(finding, (said = `${finding.file}|${finding.rule}|${finding.message}`));
-  return said;
+  const { file, rule, message } = finding;
+  const known = (finding as Finding & { [sayings]?: Said })[sayings];
+  if (known && known.file === file && known.rule === rule && known.message === message) return known.saying;
+  const saying = `${file}|${rule}|${message}`;
+  Object.defineProperty(finding, sayings, { value: { file, rule, message, saying }, writable: true, configurable: true });
+  return saying;
 }
 
 export function isChangelogText(path: string, text: string): boolean {
