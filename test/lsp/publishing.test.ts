@@ -123,6 +123,43 @@ describe('publishing diagnostics after edits', () => {
     await settled(unicodePath);
   });
 
+  it('writes a message from the bytes of the last one only where they still hold: diagnostics gone, added, changed and moved', async () => {
+    const editedPath = file('db/runs.yaml');
+    // big enough to be read entry by entry (kept entries keep their finding objects, so their diagnostics' bytes)
+    const entry = (i: number, key = `kommentar${i}`) => `  - changeSet:\n      id: k${i}\n      author: zoë\n      ${key}: x\n      changes:\n        - sql: SELECT ${i}\n`;
+    const filler = Array.from({ length: 400 }, (_, i) => `  - changeSet:\n      id: f${i}\n      author: ann\n      changes:\n        - sql: SELECT ${i}\n`).join('');
+    const changelog = (entries: string[], top = '') => `databaseChangeLog:\n${top}${entries.join('')}${filler}`;
+    const all = Array.from({ length: 30 }, (_, i) => entry(i));
+    const texts = [
+      changelog(all),
+      changelog([entry(0, 'comment'), ...all.slice(1)]), // the first one gone (a known key: nothing moves)
+      changelog(all), // and back, before the ones kept
+      changelog(all.map((e, i) => (i === 15 ? entry(15, 'andere') : e))), // one in the middle says something else
+      changelog([...all.slice(0, 10), ...all.slice(13)]), // three gone from the middle
+      changelog(all, '  # moved down\n'), // every one moved
+      changelog([...all.slice(0, 29), entry(29, 'letzte')]), // the last one changed
+      changelog(all),
+    ];
+    const whole = (text: string) => range(0, 0, text.split('\n').length, 0);
+    const uri = client.open(editedPath, texts[0]);
+    await settled(editedPath);
+    for (let k = 1; k < texts.length; k++) {
+      client.edit(editedPath, whole(texts[k - 1]), texts[k]);
+      await settled(editedPath);
+      // the oracle: the same text in a file of its own, published for the first time
+      const oraclePath = file(`db/runs-oracle-${k}.yaml`);
+      const oracleUri = client.open(oraclePath, texts[k]);
+      await settled(oraclePath);
+      const expected = client.diagnostics.get(oracleUri)!;
+      expect(expected.filter((d) => d.code === 'unknown-key').length).toBeGreaterThan(25);
+      expect(client.diagnostics.get(uri), `after edit ${k}`).toEqual(expected);
+      client.close(oraclePath);
+      await settled(oraclePath);
+    }
+    client.close(editedPath);
+    await settled(editedPath);
+  });
+
   it('analyses a burst of edits once', async () => {
     const rootPath = file('db/root.yaml');
     const uri = client.open(rootPath, root);
