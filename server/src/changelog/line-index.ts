@@ -9,6 +9,8 @@ export class LineIndex {
   private readonly lineStarts: Uint32Array;
   /** whether the text contains a word (asked of every big changelog per edit: `pgcs-ignore`), by word */
   private readonly words = new Map<string, boolean>();
+  /** made by after(): the text before and the common start and end of both, until the YAML reader takes them */
+  private edit?: { previous: string; prefix: number; suffix: number };
 
   constructor(readonly text: string, lineStarts?: Uint32Array) {
     this.lineStarts = lineStarts ?? scanLineStarts(text);
@@ -47,11 +49,23 @@ export class LineIndex {
     for (const x of middle) lineStarts[at++] = x;
     for (let i = keepAfter; i < starts.length; i++) lineStarts[at++] = starts[i] + delta;
     const index = new LineIndex(text, lineStarts);
+    index.edit = { previous: old, prefix, suffix };
     for (const [word, had] of previous.words) {
       const known = wordAfterEdit(word, had, old, text, prefix, old.length - suffix, changedEnd);
       if (known !== undefined) index.words.set(word, known);
     }
     return index;
+  }
+
+  /**
+   * The common start and end of this text and `previous`, when this index was made from the index of `previous`
+   * (once: the old text is let go). The YAML reader compares the same two versions to find the edited entries.
+   */
+  takeEdit(previous: string): { prefix: number; suffix: number } | undefined {
+    const edit = this.edit;
+    if (!edit) return undefined;
+    this.edit = undefined;
+    return edit.previous === previous ? { prefix: edit.prefix, suffix: edit.suffix } : undefined;
   }
 
   /** whether the text contains `word` (remembered, and carried over to the index of an edited version) */

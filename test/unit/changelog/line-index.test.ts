@@ -2,7 +2,7 @@
 // the edited lines are looked at, and whether the text contains a word (`pgcs-ignore`) is carried over. Both must
 // answer exactly as an index made from scratch, whatever the edit does to line breaks (\n, \r\n, a lone \r).
 import { describe, expect, it } from 'vitest';
-import { LineIndex } from '../../../server/src/changelog/line-index';
+import { commonPrefix, commonSuffix, LineIndex } from '../../../server/src/changelog/line-index';
 
 /** a small deterministic random source (the cases must be the same on every run) */
 function rng(seed: number): () => number {
@@ -99,6 +99,23 @@ describe('LineIndex.after', () => {
         index = LineIndex.after(index, text);
         expect(index.contains(word), JSON.stringify(text)).toBe(text.includes(word));
       }
+    }
+  });
+
+  it('hands the YAML reader the common start and end of the two versions it was made from, once', () => {
+    const next = rng(5);
+    for (let round = 0; round < 200; round++) {
+      const before = randomText(next, 40);
+      const start = Math.floor(next() * (before.length + 1));
+      const after = before.slice(0, start) + PIECES[Math.floor(next() * PIECES.length)] + before.slice(Math.min(before.length, start + Math.floor(next() * 4)));
+      const index = LineIndex.after(new LineIndex(before), after);
+      if (index.text === before) continue;
+      const shorter = Math.min(before.length, after.length);
+      const prefix = commonPrefix(after, before, shorter);
+      expect(index.takeEdit(`${before}x`)).toBeUndefined();
+      const again = LineIndex.after(new LineIndex(before), after);
+      expect(again.takeEdit(before)).toEqual({ prefix, suffix: commonSuffix(after, before, shorter - prefix) });
+      expect(again.takeEdit(before)).toBeUndefined();
     }
   });
 });
