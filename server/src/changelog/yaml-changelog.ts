@@ -10,7 +10,7 @@ import type {
   PropertyDefinition, Range, Rollback, Severity, SqlText,
 } from './model';
 import { dbmsIncludesPostgres, PropertyScope } from './properties';
-import { parseYamlDocument } from './yaml-fast';
+import { hasAnchorsOrAliases, parseYamlDocument } from './yaml-fast';
 import { scalarOffsets } from './yaml-scalar';
 
 export interface YamlParseOptions {
@@ -273,15 +273,19 @@ function parseChunk(source: string): ChunkDocument {
   const doc = parseYamlDocument(source, YAML_OPTIONS);
   const list = doc.contents;
   if (doc.errors.length || !isSeq(list) || list.items.length !== 1) return { ok: false, doc, hasProperty: false };
-  let clean = true;
-  visit(doc, {
-    Node: (_key, node) => {
-      if (isAlias(node) || node.anchor) {
-        clean = false;
-        return visit.BREAK;
-      }
-    },
-  });
+  // the block reader knows whether it made an anchor or alias; a document parseDocument made is walked
+  let clean = hasAnchorsOrAliases(doc) === false;
+  if (hasAnchorsOrAliases(doc) === undefined) {
+    clean = true;
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node) || node.anchor) {
+          clean = false;
+          return visit.BREAK;
+        }
+      },
+    });
+  }
   const item = list.items[0] as Node;
   const hasProperty = isMap(item) && item.items.some((pair) => isScalar(pair.key) && pair.key.value === 'property');
   return clean ? { ok: true, doc, item, hasProperty } : { ok: false, doc, hasProperty };
