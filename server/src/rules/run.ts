@@ -56,14 +56,20 @@ export class LintMemo {
   /** the schema entries the touched lists name, as small numbers */
   entries = new SchemaEntries();
   /**
-   * The schema just before changeset `at`, as every lint since it was taken saw it there (each re-ran nothing
-   * before `at`): typing in one changeset starts from a copy of it instead of replaying the changesets above.
+   * Schemas just before changeset `at`, by `at` ascending, each as every lint since it was taken saw it there
+   * (each re-ran nothing before its `at`): typing in one changeset starts from a copy of the nearest one above it
+   * instead of replaying the changesets above. The lint of a whole changelog leaves one every
+   * FULL_SNAPSHOT_DISTANCE changesets, so that the first edit after opening a file does not replay from the top.
    */
-  snapshot?: { at: number; schema: Schema };
+  snapshots: { at: number; schema: Schema }[] = [];
 }
 
 /** a snapshot further up than this many changesets is taken again (a deep copy costs about as much as replaying a few hundred) */
 const SNAPSHOT_DISTANCE = 100;
+/** how far apart the snapshots a whole lint leaves are */
+const FULL_SNAPSHOT_DISTANCE = 500;
+/** at most this many snapshots are kept (each is a deep copy of a schema) */
+const MAX_SNAPSHOTS = 8;
 
 /** The safety findings of a changelog: one pass over its changesets in execution order. */
 export function lintChangelog(changelog: Changelog, options: LintOptions = {}): Finding[] {
@@ -115,19 +121,29 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   // the schema is replayed only as far as a changeset that runs its rules needs it
   let replayed = 0;
   let started = false;
-  if (memo && !last) memo.snapshot = undefined;
+  if (memo && !last) memo.snapshots = [];
   const replayTo = (end: number) => {
     if (!started && memo) {
-      // the first changeset to run again: every changeset before it is as it was in the last lint
+      // the first changeset to run again: every changeset before it is as it was in the last lint, every one after
+      // it may not be (snapshots below it are stale)
       started = true;
-      const snapshot = memo.snapshot;
-      if (snapshot && snapshot.at <= end) {
+      const snapshots = memo.snapshots;
+      while (snapshots.length && snapshots[snapshots.length - 1].at > end) snapshots.pop();
+      const snapshot = snapshots[snapshots.length - 1];
+      if (snapshot) {
         schema = snapshot.schema.copyOnWrite();
         replayed = snapshot.at;
       }
       replay(end);
-      if (end > 0 && (!snapshot || snapshot.at > end || end - snapshot.at >= SNAPSHOT_DISTANCE)) memo.snapshot = { at: end, schema: schema.copy() };
-    } else replay(end);
+      if (end > 0 && (!snapshot || end - snapshot.at >= SNAPSHOT_DISTANCE)) keepSnapshot(memo, end, schema);
+    } else {
+      replay(end);
+      // a whole lint (nothing before `end` was skipped) leaves snapshots along the way
+      if (memo && rerunAll && end === replayed && end > 0 && end % FULL_SNAPSHOT_DISTANCE === 0) {
+        const snapshot = memo.snapshots[memo.snapshots.length - 1];
+        if (!snapshot || end - snapshot.at >= FULL_SNAPSHOT_DISTANCE) keepSnapshot(memo, end, schema);
+      }
+    }
   };
   const replay = (end: number) => {
     for (; replayed < end; replayed++) {
@@ -326,6 +342,17 @@ class DirtyEntries {
 }
 
 /** each changeset's start line, start character, end line and end character */
+/** a deep copy of `schema` as the snapshot at `end` (above every kept one); the closest pair loses one past MAX_SNAPSHOTS */
+function keepSnapshot(memo: LintMemo, end: number, schema: Schema): void {
+  const snapshots = memo.snapshots;
+  snapshots.push({ at: end, schema: schema.copy() });
+  if (snapshots.length > MAX_SNAPSHOTS) {
+    let drop = 1;
+    for (let i = 2; i < snapshots.length - 1; i++) if (snapshots[i].at - snapshots[i - 1].at < snapshots[drop].at - snapshots[drop - 1].at) drop = i;
+    snapshots.splice(drop, 1);
+  }
+}
+
 function rangesOf(changesets: Changeset[]): number[] {
   const out: number[] = [];
   for (const { range } of changesets) out.push(range.start.line, range.start.character, range.end.line, range.end.character);
