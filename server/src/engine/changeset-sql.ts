@@ -1,7 +1,7 @@
 import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { Change, Changelog, Changeset, Range, SqlText } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
-import { sqlRange } from '../sql/analyse';
+import { parsedSql, sqlRange } from '../sql/analyse';
 import { executionText, type ParsedSql, parseSql } from '../sql/statements';
 import type { Driver } from './driver';
 import { changeClassName, generateSql, StopChangeError } from './generate';
@@ -160,7 +160,7 @@ const withoutCarriageReturns = new WeakMap<SqlText, ExecutedText>();
 
 function executedText(sql: SqlText): ExecutedText {
   if (!sql.text.includes('\r')) {
-    const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
+    const parsed = parsedSql(sql);
     return { text: sql.text, parsed, origin: (offset) => offset };
   }
   let executed = withoutCarriageReturns.get(sql);

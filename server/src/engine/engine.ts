@@ -8,8 +8,7 @@ import { acquireLock, HeldLock } from './lock';
 import { ChecksumMemo, checksumErrors, identity, makePlan, Plan, PlannedChangeset } from './plan';
 import { checkAll, PreconditionError, PreconditionFailed } from './preconditions';
 import { commentsOf, contextsOf, descriptionOf, labelsOf } from './tracking-columns';
-import { sqlRange } from '../sql/analyse';
-import { parseSql } from '../sql/statements';
+import { parsedSql, sqlRange } from '../sql/analyse';
 import { AppliedRow, ExecType, identityOf, newDeploymentId, NewRow, TrackingTables } from './tracking';
 
 export interface EngineSettings {
@@ -582,7 +581,7 @@ export class Engine {
       const sliceEnd = performance.now() + 2;
       for (; i >= 0 && performance.now() < sliceEnd; i--) {
         const sql = changes[i].sql;
-        if (sql && !sql.parsed && changeApplies(changes[i])) sql.parsed = parseSql(sql.text, sql);
+        if (sql && changeApplies(changes[i])) parsedSql(sql);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -598,7 +597,7 @@ export class Engine {
     for (const change of changes) {
       const sql = change.sql;
       if (!sql || !changeApplies(change)) continue; // a change for another dbms never runs here
-      const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
+      const parsed = parsedSql(sql);
       const lines = this.sqlContext.lines(sql.file);
       for (const statement of parsed.statements) {
         if (!statement.error) continue;

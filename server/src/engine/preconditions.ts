@@ -1,6 +1,7 @@
 import type { Precondition } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
-import { executionText, parseSql } from '../sql/statements';
+import { parsedSql } from '../sql/analyse';
+import { executionText } from '../sql/statements';
 import type { Driver } from './driver';
 import type { AppliedRow } from './tracking';
 
@@ -126,7 +127,7 @@ async function check(condition: Precondition, context: PreconditionContext): Pro
     case 'sqlCheck': {
       const sql = condition.sql;
       if (!sql) throw new PreconditionError('sqlCheck has no SQL');
-      const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
+      const parsed = parsedSql(sql);
       const text = executionText(sql.text, parsed.executionChunks[0] ?? { start: 0, end: sql.text.length }, false);
       let value: unknown;
       try {

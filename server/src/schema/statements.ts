@@ -8,8 +8,8 @@ import type { LineIndex } from '../changelog/line-index';
 import type { Change, Changeset, Range, SqlText } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { generateSql } from '../engine/generate';
-import { fileOffset, sqlRange } from '../sql/analyse';
-import { nodeLocation, parseGeneratedStatement, parseSql, type ParsedStatement } from '../sql/statements';
+import { fileOffset, parsedSql, sqlRange } from '../sql/analyse';
+import { nodeLocation, parseGeneratedStatement, type ParsedStatement } from '../sql/statements';
 
 export interface ChangesetStatement {
   /** the statement's node kind: 'CreateStmt', 'AlterTableStmt', 'IndexStmt', … */
@@ -57,7 +57,7 @@ export function changeStatementsOf(changes: Change[], changesetFile: string, con
 }
 
 function sqlChangeStatements(change: Change, changeIndex: number, sql: SqlText, context: StatementContext): ChangesetStatement[] {
-  const parsed = sql.parsed ?? (sql.parsed = parseSql(sql.text, sql));
+  const parsed = parsedSql(sql);
   const lines = context.lines(sql.file);
   const out: ChangesetStatement[] = [];
   let previousEnd = 0;

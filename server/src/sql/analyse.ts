@@ -1,12 +1,16 @@
 import type { LineIndex } from '../changelog/line-index';
 import type { Finding, Range, SqlText } from '../changelog/model';
-import { parseSql } from './statements';
+import { type ParsedSql, parseSql } from './statements';
 
-/** Parses a change's SQL once (the result stays on `sql.parsed`) and reports syntax errors at their place in the file. */
+/** A change's SQL parsed, once: the result stays on `sql.parsed` for every later reader. */
+export function parsedSql(sql: SqlText): ParsedSql {
+  return (sql.parsed ??= parseSql(sql.text, sql));
+}
+
+/** Parses a change's SQL once and reports syntax errors at their place in the file. */
 export function analyseSql(sql: SqlText, lines: LineIndex): Omit<Finding, 'changeset'>[] {
-  if (!sql.parsed) sql.parsed = parseSql(sql.text, sql);
   const findings: Omit<Finding, 'changeset'>[] = [];
-  for (const statement of sql.parsed.statements) {
+  for (const statement of parsedSql(sql).statements) {
     if (!statement.error) continue;
     const { message, start, end } = statement.error;
     findings.push({ rule: 'sql-syntax', severity: 'error', message: capitalise(message), file: sql.file, range: sqlRange(sql, lines, start, end) });
