@@ -51,8 +51,13 @@ describe('pgcs lint with a kept result', () => {
     const store = nodePath.join(dir, 'store-same');
     const fresh = lint('', 'same/changelog.yaml', '--format', 'json');
     const first = lint(store, 'same/changelog.yaml', '--format', 'json');
-    expect(fs.readdirSync(store).filter((name) => name.endsWith('.result.json'))).toHaveLength(1);
+    const results = fs.readdirSync(store).filter((name) => name.endsWith('.result.json'));
+    expect(results).toHaveLength(1);
+    const written = fs.statSync(nodePath.join(store, results[0]));
     const kept = lint(store, 'same/changelog.yaml', '--format', 'json');
+    // answered from the kept result: a lint that ran again would have written the result anew
+    const after = fs.statSync(nodePath.join(store, results[0]));
+    expect([after.ino, after.mtimeMs]).toEqual([written.ino, written.mtimeMs]);
     expect(first).toEqual(fresh);
     expect(kept).toEqual(fresh);
     expect(rules(kept.stdout)).toEqual(['index-without-concurrently same/more.sql', 'rename-column same/all/001.sql']);
