@@ -274,8 +274,9 @@ function parseChunk(source: string): ChunkDocument {
   const list = doc.contents;
   if (doc.errors.length || !isSeq(list) || list.items.length !== 1) return { ok: false, doc, hasProperty: false };
   // the block reader knows whether it made an anchor or alias; a document parseDocument made is walked
-  let clean = hasAnchorsOrAliases(doc) === false;
-  if (hasAnchorsOrAliases(doc) === undefined) {
+  const known = hasAnchorsOrAliases(doc);
+  let clean = known === false;
+  if (known === undefined) {
     clean = true;
     visit(doc, {
       Node: (_key, node) => {
