@@ -41,8 +41,6 @@ interface Entry {
   line?: string;
   /** the packs that hold it as it is */
   packs: Set<string>;
-  /** parsed or given a checksum in this run */
-  dirty: boolean;
 }
 
 /** the entries of one tree loaded in this run, by their keys; written as one pack */
@@ -59,7 +57,8 @@ export class ParsedFileStore {
   private readonly entries = new Map<string, Entry>();
   /** entries of the packs read in this run, as their lines (decoded when asked for), by key */
   private readonly packed = new Map<string, { line: string; pack: string }>();
-  private readonly packsRead = new Set<string>();
+  /** each pack read in this run: its line of each key (a file of two trees may differ in their two packs) */
+  private readonly packLines = new Map<string, Map<string, string>>();
   /** the tree being loaded: opened by its first file, closed when a tree's result is looked up or kept */
   private group: Group | undefined;
   private readonly groups: Group[] = [];
@@ -88,8 +87,8 @@ export class ParsedFileStore {
     let file: ChangelogFile | undefined;
     let entry = this.entries.get(key);
     if (entry) {
-      // a file of two trees: in this tree's pack too
-      if (!entry.dirty && this.packed.get(key)?.pack === this.group!.pack) entry.packs.add(this.group!.pack);
+      // a file of two trees: this tree's pack holds it as it is only when its line there is the entry's
+      if (entry.line !== undefined && this.packLines.get(this.group!.pack)?.get(key) === entry.line) entry.packs.add(this.group!.pack);
     } else {
       entry = this.readEntry(key);
     }
@@ -114,7 +113,7 @@ export class ParsedFileStore {
         this.group!.keys.delete(key);
         return file; // holds something the store cannot write down: not stored
       }
-      entry = { encodedFile, checksums: {}, packs: new Set(), dirty: true };
+      entry = { encodedFile, checksums: {}, packs: new Set() };
       this.entries.set(key, entry);
     }
     file.changesets.forEach((changeset, index) => this.homes.set(changeset, { key, index }));
@@ -134,7 +133,6 @@ export class ParsedFileStore {
     const entry = this.entries.get(home.key);
     if (!entry || entry.checksums[home.index] === checksum) return;
     entry.checksums[home.index] = checksum;
-    entry.dirty = true;
     entry.line = undefined;
     entry.packs.clear();
   }
@@ -167,8 +165,9 @@ export class ParsedFileStore {
     const pack = `${createHash('sha256').update([this.build, 'pack', path].join('\u0000')).digest('hex')}.pack`;
     this.group = { pack, keys: new Set(), keepsParsed: !this.firstLint };
     this.groups.push(this.group);
-    if (this.packsRead.has(pack)) return;
-    this.packsRead.add(pack);
+    if (this.packLines.has(pack)) return;
+    const lines = new Map<string, string>();
+    this.packLines.set(pack, lines);
     let text: string;
     try {
       text = fs.readFileSync(nodePath.join(this.dir, pack), 'utf8');
@@ -179,7 +178,12 @@ export class ParsedFileStore {
     for (let at = 0; at < text.length; ) {
       let end = text.indexOf('\n', at);
       if (end === -1) end = text.length;
-      if (text.charCodeAt(at + KEY_LENGTH) === 32) this.packed.set(text.slice(at, at + KEY_LENGTH), { line: text.slice(at, end), pack });
+      if (text.charCodeAt(at + KEY_LENGTH) === 32) {
+        const key = text.slice(at, at + KEY_LENGTH);
+        const line = text.slice(at, end);
+        this.packed.set(key, { line, pack });
+        lines.set(key, line);
+      }
       at = end + 1;
     }
   }
@@ -189,7 +193,7 @@ export class ParsedFileStore {
     if (!packed) return undefined;
     try {
       const entry = JSON.parse(packed.line.slice(KEY_LENGTH + 1)) as { file: unknown; checksums?: Record<number, string> };
-      return { encodedFile: entry.file, checksums: entry.checksums ?? {}, line: packed.line, packs: new Set([packed.pack]), dirty: false };
+      return { encodedFile: entry.file, checksums: entry.checksums ?? {}, line: packed.line, packs: new Set([packed.pack]) };
     } catch {
       return undefined;
     }
@@ -221,13 +225,15 @@ export class ParsedFileStore {
           lines.push(entry.line);
         }
         this.writeText(pack, lines.join('\n'));
+        const written = new Map<string, string>();
         for (const key of keys) {
           const entry = this.entries.get(key);
           if (entry) {
-            entry.dirty = false;
             entry.packs.add(pack);
+            written.set(key, entry.line!);
           }
         }
+        this.packLines.set(pack, written);
       }
       for (const [key, result] of this.results) this.writeText(`${key}.json`, JSON.stringify(result));
       this.results.clear();

@@ -212,6 +212,32 @@ describe('parsed changelog files kept on disk', () => {
     expect(again.checksum(second.changesets[1])).toBeUndefined();
   });
 
+  it("keeps a checksum learnt through one tree in the pack of every tree that holds the file", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'shared.yaml'), 'databaseChangeLog:\n  - changeSet: { id: s, author: t, changes: [ { sql: SELECT 1 } ] }\n');
+    for (const tree of ['a', 'b']) writeFileSync(join(dir, `${tree}.yaml`), 'databaseChangeLog:\n  - include: { file: shared.yaml, relativeToChangelogFile: true }\n');
+    const storeDir = tempDir();
+    const run = (trees: string[], learn = false) => {
+      const store = new ParsedFileStore(storeDir, 'b');
+      // each tree as `pgcs lint` loads it: its result looked up, the tree loaded, its result kept
+      const loaded = trees.map((tree) => {
+        store.keptResult(['test', tree]);
+        const changelog = loadChangelog(join(dir, `${tree}.yaml`), { searchPath: [dir], analyseSql: false, store });
+        store.keepResult(['test', tree], [], {});
+        return changelog;
+      });
+      if (learn) for (const changelog of loaded) store.rememberChecksum(changelog.changesets[0], changesetChecksum(changelog.changesets[0]));
+      store.save();
+      return { store, shared: loaded.map((changelog) => changelog.changesets[0]) };
+    };
+    run(['a', 'b']); // a first lint of each: results alone
+    run(['a', 'b']); // both packs hold the file, without a checksum
+    run(['a'], true); // a's pack learns it
+    run(['a', 'b']); // b's file now comes from a's entry, checksum and all: b's pack must be written with it
+    const { store, shared } = run(['b']);
+    expect(store.checksum(shared[0])).toBe(changesetChecksum(shared[0]));
+  });
+
   it('is read and written by nothing when the folder cannot be written', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'not-a-folder'), '');
