@@ -110,12 +110,34 @@ describe('LineIndex.after', () => {
       const after = before.slice(0, start) + PIECES[Math.floor(next() * PIECES.length)] + before.slice(Math.min(before.length, start + Math.floor(next() * 4)));
       const index = LineIndex.after(new LineIndex(before), after);
       if (index.text === before) continue;
-      const shorter = Math.min(before.length, after.length);
-      const prefix = commonPrefix(after, before, shorter);
+      const { prefix, suffix } = naiveEdit(before, after);
       expect(index.takeEdit(`${before}x`)).toBeUndefined();
       const again = LineIndex.after(new LineIndex(before), after);
-      expect(again.takeEdit(before)).toEqual({ prefix, suffix: commonSuffix(after, before, shorter - prefix) });
+      expect(again.takeEdit(before)).toEqual({ prefix, suffix });
       expect(again.takeEdit(before)).toBeUndefined();
     }
   });
+
+  it('finds the common start and end of long texts (past its block-wise comparison) as a character loop does', () => {
+    const next = rng(9);
+    for (let round = 0; round < 40; round++) {
+      let before = '';
+      while (before.length < 9000 + Math.floor(next() * 4000)) before += randomText(next, 200);
+      const start = Math.floor(next() * (before.length + 1));
+      const after = before.slice(0, start) + PIECES[Math.floor(next() * PIECES.length)] + before.slice(Math.min(before.length, start + Math.floor(next() * 4)));
+      const shorter = Math.min(before.length, after.length);
+      const prefix = commonPrefix(after, before, shorter);
+      expect({ prefix, suffix: commonSuffix(after, before, shorter - prefix) }).toEqual(naiveEdit(before, after));
+    }
+  });
 });
+
+/** the common start and end of two texts (the end not overlapping the start), a character at a time */
+function naiveEdit(before: string, after: string): { prefix: number; suffix: number } {
+  const shorter = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
+}

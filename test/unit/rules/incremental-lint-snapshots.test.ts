@@ -54,6 +54,9 @@ describe('incremental lint of a long changelog (snapshots)', () => {
       const scratch = lintChangelog(loadChangelog(CHANGELOG, { reader }));
       expect(scratch.length, edit.name).toBeGreaterThan(0);
       expect(incremental.map(plain), edit.name).toEqual(scratch.map(plain));
+      // the snapshots are really made, and those below an edit dropped (else the test above proves nothing of them)
+      if (edit.name === 'the first lint') expect(memo.snapshots.map((s) => s.at)).toEqual([500, 1000]);
+      if (edit.name === 'an edit between snapshots that changes what a later one holds') expect(memo.snapshots.map((s) => s.at)).toEqual([500, 700]);
     }
   });
 });
