@@ -176,7 +176,7 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
       report: (report) => reported.push({ report: report.statement || !current ? report : { ...report, statement: current }, rule }),
     };
     const access: SchemaAccess | undefined = memo ? [] : undefined;
-    recordSchemaAccess(access);
+    const outerRecorder = recordSchemaAccess(access);
     try {
       for (const statement of statements) {
         current = statement;
@@ -195,7 +195,7 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
         r.changeset(context);
       }
     } finally {
-      recordSchemaAccess(undefined);
+      recordSchemaAccess(outerRecorder);
     }
     findingsByChangeset.push(options.only && !options.only(changeset) ? [] : suppress(changeset, statements, reported, lines, config, rules));
     if (access) {
