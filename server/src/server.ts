@@ -209,7 +209,6 @@ function samePublished(published: Published | undefined, findings: Finding[]): b
 }
 
 const diagnostics = new WeakMap<Finding, Diagnostic>();
-const sayings = new WeakMap<Finding, string>();
 
 function diagnosticOf(finding: Finding): Diagnostic {
   let diagnostic = diagnostics.get(finding);
@@ -217,11 +216,9 @@ function diagnosticOf(finding: Finding): Diagnostic {
   return diagnostic;
 }
 
-/** everything a finding's diagnostic says but its range */
+/** everything a finding's diagnostic says but its range (the JSON its publishing writes) */
 function sayingOf(finding: Finding): string {
-  let saying = sayings.get(finding);
-  if (saying === undefined) sayings.set(finding, (saying = JSON.stringify({ ...diagnosticOf(finding), range: undefined })));
-  return saying;
+  return keptJsonOf(diagnosticOf(finding)).rest;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -263,11 +260,11 @@ function encodeMessage(message: Message, options: { charset: BufferEncoding }): 
  */
 const diagnosticJson = Symbol('json');
 /**
- * `tail`: the JSON of everything but the range; `json`: `,` and the whole diagnostic's JSON, for the range it was
+ * `rest`: the JSON of everything but the range; `json`: `,` and the whole diagnostic's JSON, for the range it was
  * made with (one buffer per diagnostic: Buffer.concat's cost is per part as much as per byte), and that range's
  * numbers (fields, not an array: one object less to fetch per diagnostic per message)
  */
-type DiagnosticJson = { tail: string; json?: Buffer; startLine: number; startCharacter: number; endLine: number; endCharacter: number };
+type DiagnosticJson = { rest: string; json?: Buffer; startLine: number; startCharacter: number; endLine: number; endCharacter: number };
 /** (kept on the diagnostic under a symbol, not enumerable, which JSON and copies do not see: a WeakMap lookup per diagnostic cost ~1 ms per message) */
 type WithJson = Diagnostic & { [diagnosticJson]?: DiagnosticJson };
 
@@ -286,23 +283,29 @@ function diagnosticsJson(message: Message, params: PublishDiagnosticsParams): Bu
     const diagnostic = diagnostics[i];
     const { start, end: last } = diagnostic.range;
     if (!isCount(start.line) || !isCount(start.character) || !isCount(last.line) || !isCount(last.character)) return undefined;
-    let json = (diagnostic as WithJson)[diagnosticJson];
-    if (!json) {
-      const rest = JSON.stringify({ ...diagnostic, range: undefined });
-      json = { tail: rest === '{}' ? '}' : `,${rest.slice(1)}`, startLine: -1, startCharacter: -1, endLine: -1, endCharacter: -1 };
-      Object.defineProperty(diagnostic, diagnosticJson, { value: json });
-    }
+    const json = keptJsonOf(diagnostic);
     if (json.startLine !== start.line || json.startCharacter !== start.character || json.endLine !== last.line || json.endCharacter !== last.character) {
       json.startLine = start.line;
       json.startCharacter = start.character;
       json.endLine = last.line;
       json.endCharacter = last.character;
-      json.json = Buffer.from(`,{"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${last.line},"character":${last.character}}}${json.tail}`);
+      const tail = json.rest === '{}' ? '}' : `,${json.rest.slice(1)}`;
+      json.json = Buffer.from(`,{"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${last.line},"character":${last.character}}}${tail}`);
     }
     parts.push(i ? json.json! : json.json!.subarray(1));
   }
   parts.push(end);
   return Buffer.concat(parts);
+}
+
+/** the diagnostic's kept JSON, made when first asked for (diagnosticOf makes a diagnostic once and never changes it but for its range) */
+function keptJsonOf(diagnostic: Diagnostic): DiagnosticJson {
+  let json = (diagnostic as WithJson)[diagnosticJson];
+  if (!json) {
+    json = { rest: JSON.stringify({ ...diagnostic, range: undefined }), startLine: -1, startCharacter: -1, endLine: -1, endCharacter: -1 };
+    Object.defineProperty(diagnostic, diagnosticJson, { value: json });
+  }
+  return json;
 }
 
 const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
