@@ -33,13 +33,11 @@ export function recordingReader(): { reader: SourceReader; reads: () => Recorded
   const note = (key: string, make: () => RecordedRead) => {
     if (!reads.has(key)) reads.set(key, make());
   };
-  // one stat per path: resolving an include asks of each candidate path whether it is a file, then a folder
-  const stats = new Map<string, fs.Stats | null>();
+  const statOf = statCache();
   const reader: SourceReader = {
     readFile(path) {
       // the stat before the read: a write after it changes the stat, so the recorded one can only be too old
-      let stat = stats.get(path);
-      if (stat === undefined) stats.set(path, (stat = statOrNull(path)));
+      const stat = statOf(path);
       // diskReader reads no text where there is no file or a folder
       const text = stat && !stat.isDirectory() ? base.readFile(path) : undefined;
       const trusted = stat && text !== undefined ? trustedStat(stat) : undefined;
@@ -47,8 +45,8 @@ export function recordingReader(): { reader: SourceReader; reads: () => Recorded
       return text;
     },
     isDirectory(path) {
-      const stat = stats.get(path);
-      const folder = stat === undefined ? base.isDirectory(path) : !!stat && stat.isDirectory();
+      const stat = statOf(path);
+      const folder = !!stat && stat.isDirectory();
       note(`d\0${path}`, () => ({ kind: 'folder', path, folder }));
       return folder;
     },
@@ -63,13 +61,7 @@ export function recordingReader(): { reader: SourceReader; reads: () => Recorded
 
 /** Every read of the disk (through diskReader) answers now as it did when it was recorded. */
 export function readsStillHold(reads: RecordedRead[]): boolean {
-  // one stat per path: resolving an include asks of each candidate path both whether it is a file and a folder
-  const stats = new Map<string, fs.Stats | undefined | null>();
-  const statOf = (path: string) => {
-    let stat = stats.get(path);
-    if (stat === undefined) stats.set(path, (stat = statOrNull(path)));
-    return stat;
-  };
+  const statOf = statCache();
   for (const read of reads) {
     if (read.kind === 'folder') {
       const stat = statOf(read.path);
@@ -105,6 +97,19 @@ function trustedStat(stat: fs.Stats): FileStat | undefined {
 
 function sameStat(stat: fs.Stats, recorded: FileStat): boolean {
   return stat.isFile() && stat.size === recorded.size && stat.mtimeMs === recorded.mtimeMs && stat.ctimeMs === recorded.ctimeMs && stat.ino === recorded.ino;
+}
+
+/**
+ * statOrNull, once per path: resolving an include asks of each candidate path whether it is a file, then whether
+ * it is a folder.
+ */
+function statCache(): (path: string) => fs.Stats | null {
+  const stats = new Map<string, fs.Stats | null>();
+  return (path) => {
+    let stat = stats.get(path);
+    if (stat === undefined) stats.set(path, (stat = statOrNull(path)));
+    return stat;
+  };
 }
 
 /** the path's stat; null when there is nothing there (or it cannot be told) */
