@@ -1,4 +1,5 @@
 import { Alias, Document, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions } from 'yaml';
+import { YAML_ESCAPES } from './yaml-scalar';
 
 /**
  * A reader for the block-style YAML changelogs are written in, ~10 times faster than the `yaml` library's
@@ -786,11 +787,6 @@ class BlockYamlReader {
   }
 }
 
-const ESCAPES: Record<string, string> = {
-  '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', N: '\u0085', _: '\u00a0',
-  L: '\u2028', P: '\u2029', ' ': ' ', '"': '"', '/': '/', '\\': '\\', '\t': '\t',
-};
-
 /** a one-line double-quoted scalar's value; outside the subset on an escape the library reports as invalid */
 function doubleQuotedValue(body: string): string {
   let value = '';
@@ -801,8 +797,8 @@ function doubleQuotedValue(body: string): string {
       continue;
     }
     const next = body[++i];
-    const simple = ESCAPES[next];
-    if (simple) {
+    const simple = Object.hasOwn(YAML_ESCAPES, next) ? YAML_ESCAPES[next] : undefined;
+    if (simple !== undefined) {
       value += simple;
       continue;
     }

@@ -148,14 +148,16 @@ function isSkippable(c: number, type: Scalar['type']): boolean {
   return false;
 }
 
+/** YAML's one-character escapes in double-quoted scalars (`\n`, `\t`, …) and what they stand for */
+export const YAML_ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
+  ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
+};
+
 function decodeEscape(source: string, at: number): { value: string; length: number } {
   const next = source[at + 1];
-  const simple: Record<string, string> = {
-    '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b',
-    ' ': ' ', '"': '"', '/': '/', '\\': '\\', N: '\x85', _: '\xa0', L: '\u2028', P: '\u2029',
-  };
   if (next === undefined) return { value: '', length: 1 };
-  if (next in simple) return { value: simple[next], length: 2 };
+  if (Object.hasOwn(YAML_ESCAPES, next)) return { value: YAML_ESCAPES[next], length: 2 };
   const hexLength = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
   if (hexLength) {
     const code = parseInt(source.slice(at + 2, at + 2 + hexLength), 16);
