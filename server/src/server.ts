@@ -131,13 +131,16 @@ function track(document: TextDocument): void {
  * not after a fixed delay.
  */
 let edits = 0;
+/** the wait of the latest burst: one analysed early (a request needed the results) ends its wait */
+let burst = 0;
 function schedule(): void {
   edits++;
   if (pending) return;
   pending = true;
+  const mine = ++burst;
   let seen = -1;
   const wait = () => {
-    if (!pending) return;
+    if (!pending || mine !== burst) return;
     if (seen === edits) void ready.then(analyse);
     else {
       seen = edits;
