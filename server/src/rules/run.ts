@@ -341,7 +341,6 @@ class DirtyEntries {
   }
 }
 
-/** each changeset's start line, start character, end line and end character */
 /** a deep copy of `schema` as the snapshot at `end` (above every kept one); the closest pair loses one past MAX_SNAPSHOTS */
 function keepSnapshot(memo: LintMemo, end: number, schema: Schema): void {
   const snapshots = memo.snapshots;
@@ -353,6 +352,7 @@ function keepSnapshot(memo: LintMemo, end: number, schema: Schema): void {
   }
 }
 
+/** each changeset's start line, start character, end line and end character */
 function rangesOf(changesets: Changeset[]): number[] {
   const out: number[] = [];
   for (const { range } of changesets) out.push(range.start.line, range.start.character, range.end.line, range.end.character);

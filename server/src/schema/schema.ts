@@ -245,9 +245,9 @@ export function ageOf(origin: Origin | undefined, changesetIndex: number): 'new'
 // entry is noted as (collection, key), and iterating a whole collection as (collection, EVERY). A changeset whose
 // work touched no entry that an edit changed must give what it gave before.
 
-export const TABLES = 0, INDEXES = 1, VIEWS = 2, SEQUENCES = 3, GRANTS = 4, MEMBERSHIPS = 5, ROLES = 6, RELATION_INDEXES = 7, REFERENCED_TABLES = 8;
+const TABLES = 0, INDEXES = 1, VIEWS = 2, SEQUENCES = 3, GRANTS = 4, MEMBERSHIPS = 5, ROLES = 6, RELATION_INDEXES = 7, REFERENCED_TABLES = 8;
 /** the default privileges and the current role are one entry each (key '') */
-export const DEFAULT_PRIVILEGES = 9, CURRENT_ROLE = 10;
+const DEFAULT_PRIVILEGES = 9, CURRENT_ROLE = 10;
 export const COLLECTIONS = 11;
 /** the key of an access to every entry of a collection (iteration, size) */
 export const EVERY = '\u0000*';
