@@ -6,6 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import * as nodePath from 'node:path';
 import { inspect } from 'node:util';
+import { hiddenSlot } from './changelog/hidden-slot';
 import { diskReader, overlayReader, TrustedDisk } from './changelog/load';
 import type { Finding } from './changelog/model';
 import { isChangelogText, Project } from './changelog/project';
@@ -261,15 +262,14 @@ function encodeMessage(message: Message, options: { charset: BufferEncoding }): 
  * but for its range (the finding's, which the loader moves in place when lines above it change): the range's
  * JSON is kept with the numbers it was made from.
  */
-const diagnosticJson = Symbol('json');
 /**
  * `rest`: the JSON of everything but the range; `json`: `,` and the whole diagnostic's JSON, for the range it was
  * made with (one buffer per diagnostic: Buffer.concat's cost is per part as much as per byte), and that range's
  * numbers (fields, not an array: one object less to fetch per diagnostic per message)
  */
 type DiagnosticJson = { rest: string; json?: Buffer; startLine: number; startCharacter: number; endLine: number; endCharacter: number };
-/** (kept on the diagnostic under a symbol, not enumerable, which JSON and copies do not see: a WeakMap lookup per diagnostic cost ~1 ms per message) */
-type WithJson = Diagnostic & { [diagnosticJson]?: DiagnosticJson };
+/** (a hidden slot: a WeakMap lookup per diagnostic cost ~1 ms per message) */
+const diagnosticJson = hiddenSlot<DiagnosticJson>('json');
 
 /** a publishDiagnostics message as UTF-8 JSON, or undefined when it is not the usual shape (then JSON.stringify writes it) */
 function diagnosticsJson(message: Message, params: PublishDiagnosticsParams): Buffer | undefined {
@@ -303,10 +303,10 @@ function diagnosticsJson(message: Message, params: PublishDiagnosticsParams): Bu
 
 /** the diagnostic's kept JSON, made when first asked for (diagnosticOf makes a diagnostic once and never changes it but for its range) */
 function keptJsonOf(diagnostic: Diagnostic): DiagnosticJson {
-  let json = (diagnostic as WithJson)[diagnosticJson];
+  let json = diagnosticJson.get(diagnostic);
   if (!json) {
     json = { rest: JSON.stringify({ ...diagnostic, range: undefined }), startLine: -1, startCharacter: -1, endLine: -1, endCharacter: -1 };
-    Object.defineProperty(diagnostic, diagnosticJson, { value: json });
+    diagnosticJson.set(diagnostic, json);
   }
   return json;
 }

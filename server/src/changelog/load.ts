@@ -7,6 +7,7 @@ import type { ParsedFileStore } from './parsed-file-store';
 import type { Change, Changelog, ChangelogFile, ChangelogKind, Changeset, Finding, Include, Range, SqlText } from './model';
 import { dbmsIncludesPostgres, PropertyScope } from './properties';
 import { isYamlChangelog, parseYamlChangelog, YamlChunkCache } from './yaml-changelog';
+import { hiddenSlot } from './hidden-slot';
 
 /** Where changelog text comes from: the disk, with the editor's unsaved documents laid over it. */
 export interface SourceReader {
@@ -448,11 +449,11 @@ class ChangelogLoader {
 
   private analyse(sql: SqlText, changeset: Changeset): void {
     // a SqlText is parsed once (sql.parsed) and its findings depend only on that: a clean one stays clean
-    const clean = (sql as SqlText & { [cleanParse]?: unknown })[cleanParse];
+    const clean = cleanParse.get(sql);
     if (clean !== undefined && clean === sql.parsed) return;
     const findings = analyseSql(sql, this.lineIndex(sql.file));
     if (!findings.length) {
-      if (sql.parsed !== undefined) Object.defineProperty(sql, cleanParse, { value: sql.parsed, writable: true, configurable: true });
+      if (sql.parsed !== undefined) cleanParse.set(sql, sql.parsed);
       return;
     }
     const identity = { id: changeset.id, author: changeset.author };
@@ -538,15 +539,14 @@ const resolvedSql = new WeakMap<Change, { from: string; written: string; scope: 
  * `FILENAME::id::author`, kept on each changeset (it is asked for on every load) under a symbol, not enumerable
  * (JSON, copies and comparisons do not see it): cheaper than a WeakMap lookup per changeset per keystroke
  */
-const identityKeys = Symbol('identityKey');
-type IdentityKey = { logicalPath: string; id: string; author: string; key: string };
+const identityKeys = hiddenSlot<{ logicalPath: string; id: string; author: string; key: string }>('identityKey');
 
 function identityKey(changeset: Changeset): string {
   const { logicalPath, id, author } = changeset;
-  const known = (changeset as Changeset & { [identityKeys]?: IdentityKey })[identityKeys];
+  const known = identityKeys.get(changeset);
   if (known && known.logicalPath === logicalPath && known.id === id && known.author === author) return known.key;
   const key = `${logicalPath}::${id}::${author}`;
-  Object.defineProperty(changeset, identityKeys, { value: { logicalPath, id, author, key }, writable: true, configurable: true });
+  identityKeys.set(changeset, { logicalPath, id, author, key });
   return key;
 }
 
@@ -555,7 +555,7 @@ function identityKey(changeset: Changeset): string {
  * that). Kept on the SqlText under a symbol, not enumerable (JSON, copies and comparisons do not see it): a WeakSet
  * lookup per SqlText per keystroke (2,400 in the benchmark) cost ~0.3 ms.
  */
-const cleanParse = Symbol('cleanParse');
+const cleanParse = hiddenSlot<unknown>('cleanParse');
 
 /** Within one load, each path is read and tested once (a readable file is no folder). */
 function onceReader(base: SourceReader): SourceReader {

@@ -1,6 +1,7 @@
 import * as nodePath from 'node:path';
 import { ChangelogCache, diskReader, kindOf, loadChangelog, SourceReader } from './load';
 import type { Changelog, Changeset, Finding } from './model';
+import { hiddenSlot } from './hidden-slot';
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'target', 'build', 'dist', 'out', '.gradle', '.idea', '.vscode', '.pgcs', 'bin', 'obj']);
 const MAX_FILES = 20_000;
@@ -166,15 +167,14 @@ export class Project {
  * an edit), kept on it under a symbol, not enumerable (JSON, copies and comparisons do not see it): a WeakMap lookup
  * per finding per keystroke cost more than the rest of the de-duplication
  */
-const sayings = Symbol('saying');
-type Said = { file: string; rule: string; message: string; saying: string };
+const sayings = hiddenSlot<{ file: string; rule: string; message: string; saying: string }>('saying');
 
 function sayingOf(finding: Finding): string {
   const { file, rule, message } = finding;
-  const known = (finding as Finding & { [sayings]?: Said })[sayings];
+  const known = sayings.get(finding);
   if (known && known.file === file && known.rule === rule && known.message === message) return known.saying;
   const saying = `${file}|${rule}|${message}`;
-  Object.defineProperty(finding, sayings, { value: { file, rule, message, saying }, writable: true, configurable: true });
+  sayings.set(finding, { file, rule, message, saying });
   return saying;
 }
 

@@ -14,6 +14,7 @@ import {
   type Sequence, type Table, type View,
 } from './schema';
 import { changesetStatements, type ChangesetStatement, type StatementContext } from './statements';
+import { hiddenSlot } from '../changelog/hidden-slot';
 
 /** Applies one statement of the changeset `origin` to the schema. */
 export function applyStatement(schema: Schema, statement: ChangesetStatement, origin: Origin): void {
@@ -53,12 +54,11 @@ function applyGeneratedBlock(schema: Schema, statement: ChangesetStatement): voi
  */
 // kept on the changeset under a symbol, not enumerable (JSON, copies and comparisons do not see it): asked for every changeset on
 // every lint, where a WeakMap lookup per changeset cost more than the rest of the check
-const statementCache = Symbol('statements');
-type StatementCache = { sql: (SqlText | undefined)[]; line: number; context: StatementContext; statements: ChangesetStatement[] };
+const statementCache = hiddenSlot<{ sql: (SqlText | undefined)[]; line: number; context: StatementContext; statements: ChangesetStatement[] }>('statements');
 
 /** Every statement a changeset runs (cached per changeset object, its SQL texts and its line), for the runner, the replay and the editor. */
 export function statementsOf(changeset: Changeset, lines: (file: string) => LineIndex, defaultSchema?: string): ChangesetStatement[] {
-  const cached = (changeset as Changeset & { [statementCache]?: StatementCache })[statementCache];
+  const cached = statementCache.get(changeset);
   const line = changeset.range.start.line;
   if (cached && cached.context.defaultSchema === defaultSchema && cached.line === line && sameSql(cached.sql, changeset.changes)) {
     cached.context.lines = lines;
@@ -66,7 +66,7 @@ export function statementsOf(changeset: Changeset, lines: (file: string) => Line
   }
   const context: StatementContext = { lines, defaultSchema };
   const statements = changesetStatements(changeset, context);
-  Object.defineProperty(changeset, statementCache, { value: { sql: changeset.changes.map((c) => c.sql), line, context, statements }, writable: true, configurable: true });
+  statementCache.set(changeset, { sql: changeset.changes.map((c) => c.sql), line, context, statements });
   return statements;
 }
 
