@@ -19,6 +19,8 @@ import { LockTimeoutError, releaseLocks } from './engine/lock';
 import { type ChecksumMemo, identity } from './engine/plan';
 import { TrackingTables } from './engine/tracking';
 import { verifyRollbacks } from './engine/verify';
+import { cacheFolder } from './cache-folder';
+import { KeptParses } from './sql/kept-parses';
 import { initSqlParser } from './sql/statements';
 
 // Exit codes: 0 success; 1 the command ran and failed (error findings, a failed changeset, validation,
@@ -34,8 +36,12 @@ const WITHOUT_SQL = new Set([
   'release-locks', 'calculate-checksum',
 ]);
 
-/** commands that load the parser themselves, when they need it: lint does not when its findings are kept */
-const PARSER_ON_DEMAND = new Set(['lint']);
+/**
+ * commands that load the parser themselves, when they need it: lint does not when its findings are kept, update when
+ * it has kept the parses of what it runs
+ */
+const UPDATE_COMMANDS = new Set(['update', 'update-count', 'update-to-tag']);
+const PARSER_ON_DEMAND = new Set(['lint', ...UPDATE_COMMANDS]);
 
 const USAGE = `pgcs: Liquibase-compatible changesets for PostgreSQL
 
@@ -160,14 +166,30 @@ let store: ParsedFileStore | undefined | null = null;
  */
 function parsedFiles(): ParsedFileStore | undefined {
   if (store === null) {
-    try {
-      const bundle = fs.statSync(__filename);
-      store = ParsedFileStore.forUser(`${bundle.size}:${bundle.mtimeMs}`);
-    } catch {
-      store = undefined;
-    }
+    const build = thisBuild();
+    store = build === undefined ? undefined : ParsedFileStore.forUser(build);
   }
   return store;
+}
+
+/** what names this build of pgcs in what it keeps: its bundle's size and time; none when not run from a bundle */
+function thisBuild(): string | undefined {
+  try {
+    const bundle = fs.statSync(__filename);
+    return `${bundle.size}:${bundle.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+let keptParses: KeptParses | undefined;
+
+/** The SQL parses kept for this root changelog (update parses only what it has none of). */
+function keptParsesOf(changelog: Changelog): KeptParses | undefined {
+  const build = thisBuild();
+  if (build === undefined) return undefined;
+  keptParses = KeptParses.forRoot(cacheFolder(), build, changelog.root);
+  return keptParses;
 }
 
 function keptChecksums(): ChecksumMemo | undefined {
@@ -234,7 +256,11 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
       log: progress,
       keptChecksums: keptChecksums(),
       // the store's writing (the changelog's files and their checksums) overlaps the server's last stretch
-      whileLastStretchRuns: () => store?.save(),
+      whileLastStretchRuns: () => {
+        store?.save();
+        keptParses?.save();
+      },
+      keptParses: UPDATE_COMMANDS.has(args.command!) ? keptParsesOf(changelog) : undefined,
     });
     return await work(engine, changelog, args.options.get('format') === 'json');
   } finally {
@@ -613,5 +639,6 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then((code) => {
   store?.save();
+  keptParses?.save();
   process.exitCode = code;
 });

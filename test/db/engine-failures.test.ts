@@ -2,7 +2,9 @@
 // cannot use. Every failure is one line on stderr naming where (file:line) and why (PostgreSQL's message),
 // never a stack trace, with the documented exit code (1: the command failed; 2: bad usage or input), and the
 // database is left exactly as before the failing changeset.
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   changelogRows,
@@ -294,6 +296,29 @@ describe.concurrent('input pgcs cannot use', () => {
     rejected(['update', '--changelog-file', 'changelog.yaml', '--url', '$URL'], /^pgcs: changelog\.yaml:7:\d+: syntax error at or near "TABEL" \(nothing was done\)$/, {
       'changelog.yaml': GOOD.replace('CREATE TABLE a (id int)', 'CREATE TABEL a (id int)'),
     }));
+
+  it('SQL that cannot parse is refused as well when its parse was kept from an earlier run, and runs once mended', async () => {
+    const cwd = workspace({ 'changelog.yaml': GOOD.replace('CREATE TABLE a (id int)', 'CREATE TABEL a (id int); CREATE TABLE b (id int)') });
+    const env = { PGCS_CACHE_DIR: join(cwd, 'cache') };
+    const parsesKept = () => readdirSync(env.PGCS_CACHE_DIR).filter((name) => name.endsWith('.parses.json'));
+    for (const run of ['parsed', 'kept']) {
+      const db = await freshDatabase(`kept parse ${run}`);
+      const r = await pgcs(['update', '--changelog-file', 'changelog.yaml', '--url', db.url], { cwd, env });
+      expect(r.code, show(r)).toBe(2);
+      expect(expectOneLineError(r)).toMatch(/^pgcs: changelog\.yaml:7:\d+: syntax error at or near "TABEL" \(nothing was done\)$/);
+      expect(await relations(pgLooker(db.url))).toEqual([]);
+      expect(parsesKept()).toHaveLength(1);
+      // the error itself is kept: the second run reports it from there
+      expect(readFileSync(join(env.PGCS_CACHE_DIR, parsesKept()[0]), 'utf8')).toContain('syntax error at or near \\"TABEL\\"');
+    }
+    const mended = workspace({ 'changelog.yaml': GOOD.replace('CREATE TABLE a (id int)', 'CREATE TABLE a (id int); CREATE TABLE b (id int)') });
+    for (const run of ['parsed', 'kept']) {
+      const db = await freshDatabase(`kept parse mended ${run}`);
+      const r = await pgcs(['update', '--changelog-file', 'changelog.yaml', '--url', db.url], { cwd: mended, env });
+      expect(r.code, show(r)).toBe(0);
+      expect(await relations(pgLooker(db.url))).toEqual(expect.arrayContaining(['a', 'b']));
+    }
+  });
 
   it('a command without the changelog it needs', () => rejected(['update', '--url', '$URL'], /^pgcs: update needs --changelog-file \(pgcs --help shows the usage\)$/));
 

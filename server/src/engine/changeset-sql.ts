@@ -1,7 +1,8 @@
 import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { Change, Changelog, Changeset, Range, SqlText } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
-import { parsedSql, sqlRange } from '../sql/analyse';
+import { sqlRange } from '../sql/analyse';
+import { executionParse } from '../sql/kept-parses';
 import { executionText, type ParsedSql, parseSql } from '../sql/statements';
 import type { Driver } from './driver';
 import { changeClassName, generateSql, StopChangeError } from './generate';
@@ -160,7 +161,7 @@ const withoutCarriageReturns = new WeakMap<SqlText, ExecutedText>();
 
 function executedText(sql: SqlText): ExecutedText {
   if (!sql.text.includes('\r')) {
-    const parsed = parsedSql(sql);
+    const parsed = executionParse(sql);
     return { text: sql.text, parsed, origin: (offset) => offset };
   }
   let executed = withoutCarriageReturns.get(sql);
@@ -187,7 +188,7 @@ export function sqlStatements(sql: SqlText, context: SqlContext): PlannedStateme
     if (statement.sql.trim().length === 0) continue;
     const inside = parsed.statements.filter((s) => s.start >= chunk.start && s.end <= chunk.end);
     // split only what the parser understood completely; anything else goes whole and PostgreSQL judges it
-    if (inside.length > 1 && inside.every((s) => s.node && !s.error)) {
+    if (inside.length > 1 && inside.every((s) => s.kind !== undefined && !s.error)) {
       const parts = inside
         .map((s) => ({ sql: executionText(text, s, sql.stripComments), range: range(s.start, s.end) }))
         .filter((p) => p.sql.trim().length > 0);

@@ -1,5 +1,5 @@
 import * as nodePath from 'node:path';
-import type { Change, Changelog, Changeset, Preconditions } from '../changelog/model';
+import type { Change, Changelog, Changeset, Preconditions, SqlText } from '../changelog/model';
 import { changeApplies, changesetSqlContext, forwardStatements, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
 import { type Driver, SqlError } from './driver';
 import { dbmsIncludesPostgres } from '../changelog/properties';
@@ -9,6 +9,8 @@ import { ChecksumMemo, checksumErrors, identity, makePlan, Plan, PlannedChangese
 import { checkAll, PreconditionError, PreconditionFailed } from './preconditions';
 import { commentsOf, contextsOf, descriptionOf, labelsOf } from './tracking-columns';
 import { parsedSql, sqlRange } from '../sql/analyse';
+import { executionParse, type KeptParses, parsedForRun } from '../sql/kept-parses';
+import { initSqlParser } from '../sql/statements';
 import { AppliedRow, ExecType, identityOf, newDeploymentId, NewRow, TrackingTables } from './tracking';
 
 export interface EngineSettings {
@@ -30,6 +32,11 @@ export interface EngineSettings {
   keptChecksums?: ChecksumMemo;
   /** called once, when an update has sent its last stretch of changesets and waits for the server to run it */
   whileLastStretchRuns?: () => void;
+  /**
+   * SQL parses kept between runs (the CLI's): an update parses only SQL it has no parse of, loading the parser then.
+   * Without them the parser must be loaded before an update.
+   */
+  keptParses?: Pick<KeptParses, 'take'>;
 }
 
 /** A failure the user must see as one line, with the file and line of what failed. */
@@ -99,6 +106,14 @@ interface BuiltStretch {
   recorded: { item: PlannedChangeset; execType: ExecType; row: NewRow; order: number }[];
 }
 
+/** Whether running `change` may parse SQL on this thread: SQL with no parse kept, or given as a parameter (rawSql). */
+function needsParser(change: Change): boolean {
+  if (!changeApplies(change)) return false;
+  // a text with carriage returns runs without them, parsed as such (changeset-sql.ts, executedText)
+  if (change.sql) return !parsedForRun(change.sql) || change.sql.text.includes('\r');
+  return change.type === 'sql' || change.type === 'sqlFile';
+}
+
 export class Engine {
   private tables!: TrackingTables;
   private serverVersion?: number;
@@ -162,9 +177,16 @@ export class Engine {
     // before the lock, which creates the tracking tables: SQL that cannot run leaves the database untouched
     // (what is pending can only shrink until the lock is ours, so this covers what will run)
     const planning = this.plan();
-    await this.parseWhileWaiting(planning);
+    const candidates = this.changelog.changesets.filter((c) => shouldRun(c, this.settings.filter)).flatMap((c) => c.changes.filter((change) => change.sql && changeApplies(change)).map((change) => change.sql!));
+    const unparsed = this.settings.keptParses ? this.settings.keptParses.take(candidates) : candidates;
+    if (unparsed.length) {
+      await initSqlParser();
+      await this.parseWhileWaiting(planning, unparsed);
+    }
     const pending = (await planning).changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun') && isOnly(p, options));
-    this.checkSyntax(pending.flatMap((p) => p.changeset.changes));
+    const changes = pending.flatMap((p) => p.changeset.changes);
+    if (changes.some(needsParser)) await initSqlParser();
+    this.checkSyntax(changes);
     // Liquibase validates every changeset before running any: a change it cannot generate stops the update
     // (what is generated here is what runs: the default schema it depends on is known by now)
     const generated = new Map<Changeset, PlannedStatement[]>();
@@ -564,25 +586,21 @@ export class Engine {
   }
 
   /**
-   * Parses the SQL of the changesets that may run, newest first (those are the ones that have not), while the
-   * connection and the tracking table are read: the syntax check that follows then finds them parsed. It stops
+   * Parses `texts` (the SQL of the changesets that may run), newest first (those are the ones that have not), while
+   * the connection and the tracking table are read: the syntax check that follows then finds them parsed. It stops
    * when `waiting` settles, so an up-to-date database costs nothing more, and yields between slices so that the
    * connection's messages are answered meanwhile.
    */
-  private async parseWhileWaiting(waiting: Promise<unknown>): Promise<void> {
+  private async parseWhileWaiting(waiting: Promise<unknown>, texts: SqlText[]): Promise<void> {
     let settled = false;
     const done = waiting.then(
       () => (settled = true),
       () => (settled = true),
     );
-    const changes = this.changelog.changesets.filter((c) => shouldRun(c, this.settings.filter)).flatMap((c) => c.changes);
-    let i = changes.length - 1;
+    let i = texts.length - 1;
     while (!settled && i >= 0) {
       const sliceEnd = performance.now() + 2;
-      for (; i >= 0 && performance.now() < sliceEnd; i--) {
-        const sql = changes[i].sql;
-        if (sql && changeApplies(changes[i])) parsedSql(sql);
-      }
+      for (; i >= 0 && performance.now() < sliceEnd; i--) parsedSql(texts[i]);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await done;
@@ -597,7 +615,7 @@ export class Engine {
     for (const change of changes) {
       const sql = change.sql;
       if (!sql || !changeApplies(change)) continue; // a change for another dbms never runs here
-      const parsed = parsedSql(sql);
+      const parsed = executionParse(sql);
       const lines = this.sqlContext.lines(sql.file);
       for (const statement of parsed.statements) {
         if (!statement.error) continue;

@@ -9,6 +9,7 @@
 
 import type { Change } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
+import { executionParse } from '../sql/kept-parses';
 import { executionText, parseSql } from '../sql/statements';
 import {
   asRaw,
@@ -237,7 +238,7 @@ function rawSql({ change, p }: Input): string[] {
     const parsed = parseSql(text, options);
     return parsed.executionChunks.map((chunk) => executionText(text, chunk, options.stripComments));
   }
-  const parsed = sql.parsed ?? parseSql(sql.text, sql);
+  const parsed = executionParse(sql);
   return parsed.executionChunks.map((chunk) => executionText(sql.text, chunk, sql.stripComments));
 }
 

@@ -1,7 +1,7 @@
 import type { Precondition } from '../changelog/model';
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { parsedSql } from '../sql/analyse';
-import { executionText } from '../sql/statements';
+import { executionText, initSqlParser } from '../sql/statements';
 import type { Driver } from './driver';
 import type { AppliedRow } from './tracking';
 
@@ -127,6 +127,7 @@ async function check(condition: Precondition, context: PreconditionContext): Pro
     case 'sqlCheck': {
       const sql = condition.sql;
       if (!sql) throw new PreconditionError('sqlCheck has no SQL');
+      await initSqlParser(); // an update with every parse kept has not loaded it (returns at once when loaded)
       const parsed = parsedSql(sql);
       const text = executionText(sql.text, parsed.executionChunks[0] ?? { start: 0, end: sql.text.length }, false);
       let value: unknown;
