@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as nodePath from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import * as vm from 'node:vm';
 import { cacheFolder } from './cache-folder';
 
@@ -52,6 +53,13 @@ function writeCodeCache(file: string, script: vm.Script): void {
   }
 }
 
+// WASM runs baseline-compiled only in the CLI: for a run this short, V8's optimising recompiles of hot functions
+// cost more than they save (the SQL parser: statements.ts, initSqlParser). --liftoff-only turns tier-up off, and
+// --no-liftoff-only does not turn it back on; set so before anything runs, the flags are the same from the start
+// to the end of every run, which V8's code cache (refused when made under other flags) needs.
+setFlagsFromString('--liftoff-only');
+setFlagsFromString('--no-liftoff-only');
+
 let file: string | undefined;
 try {
   file = codeCacheFile();
@@ -63,8 +71,6 @@ if (file === undefined) {
 } else {
   const cachedData = readOrUndefined(file);
   const script = runBundle(cachedData);
-  // made now, when the command has run as far as its first wait (a kept lint: nearly all of it), so the cache holds
-  // the functions compiled so far and no V8 flag has changed yet: V8 refuses a cache made after a flag changed
-  // (the SQL parser's WASM is compiled with --liftoff-only)
-  if (!cachedData || script.cachedDataRejected) writeCodeCache(file, script);
+  // made when the command is done, so that it holds every function the command compiled
+  if (!cachedData || script.cachedDataRejected) process.once('beforeExit', () => writeCodeCache(file!, script));
 }
