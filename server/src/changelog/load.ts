@@ -136,8 +136,6 @@ export interface LoadOptions {
   analyseSql?: boolean;
   /** parsed files kept on disk between runs (the CLI's) */
   store?: ParsedFileStore;
-  /** told of each changeset as soon as it is read, its files resolved (the CLI hands its SQL to a second thread) */
-  onChangeset?: (changeset: Changeset) => void;
 }
 
 /** Parsed files by path, each valid for one text and one set of visible properties. */
@@ -307,7 +305,6 @@ class ChangelogLoader {
       for (const change of changeset.changes) this.resolveChangeFile(change, path, scope, changeset);
       if (changeset.rollback.kind === 'changes') for (const change of changeset.rollback.changes) this.resolveChangeFile(change, path, scope, changeset);
       if (this.options.analyseSql !== false) this.analyseChangeset(changeset);
-      this.options.onChangeset?.(changeset);
     }
     this.stack.pop();
   }
