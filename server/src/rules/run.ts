@@ -82,7 +82,7 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   const statementsByChangeset = changelog.changesets.map((c) => statementsOf(c, lines, options.defaultSchema));
   const memo = options.only ? undefined : options.memo;
   // the roles each changeset grants table privileges to (undefined: none); the same statements grant the same
-  const previous = memo?.last;
+  let previous = memo?.last;
   const grantsByChangeset = statementsByChangeset.map((statements, i) =>
     previous && previous.statements[i] === statements ? previous.grants[i] : statements.some(isGrant) ? grantedTableRoles(statements) : undefined,
   );
@@ -100,7 +100,7 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   // (the environments' records are made anew per call: the rows are the same while they were read at the same time)
   const environmentsKey = environments.map((e) => `${e.name}@${e.readAt.getTime()}:${e.applied.length}`).join('|');
   const inputs = [rules.map((r) => r.meta.id).join(), JSON.stringify(config), environmentsKey, options.defaultSchema, JSON.stringify([...firstTableGrant])];
-  const last = memo?.last && memo.last.inputs.every((v, i) => v === inputs[i]) ? memo.last : undefined;
+  let last = memo?.last && memo.last.inputs.every((v, i) => v === inputs[i]) ? memo.last : undefined;
   const lineAbove = memo ? ignoresAbove(changelog.changesets, lines) : [];
   const same = (i: number) =>
     !!last &&
@@ -221,6 +221,10 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
       touched: touchedByChangeset,
     };
   }
+  // Closures made in this call (the rules' contexts, a finding's fixes) keep its scope alive as long as their findings
+  // live, and the next lint keeps those findings: drop the last lint's memory from the scope, or each lint would keep
+  // the one before it alive, with its model and text (the editor's heap grew by the changelog's size per keystroke)
+  previous = last = undefined;
 
   for (const r of rules) {
     if (!r.changelog) continue;
