@@ -265,13 +265,19 @@ export class ParsedFileStore {
     }
   }
 
-  /** Files not written for 30 days go: each edit of a tree leaves its previous result behind. */
+  /**
+   * Files neither written nor read for 30 days go: each edit of a tree leaves its previous result behind. A file
+   * still in use is often only read (a pack, a result, the code cache, kept parses are rewritten when they change),
+   * which the access time tells (updated at least daily under Linux's default relatime; a noatime mount leaves the
+   * time of writing).
+   */
   private prune(): void {
     const before = Date.now() - 30 * 24 * 3600 * 1000;
     for (const name of fs.readdirSync(this.dir)) {
       const path = nodePath.join(this.dir, name);
       try {
-        if (fs.statSync(path).mtimeMs < before) fs.rmSync(path, { force: true });
+        const stat = fs.statSync(path);
+        if (Math.max(stat.mtimeMs, stat.atimeMs) < before) fs.rmSync(path, { force: true });
       } catch {
         // removed by another run meanwhile
       }
