@@ -12,7 +12,7 @@ import type { RulesConfig } from './rules/rule';
 import { lintChangelog } from './rules/run';
 import { parseTarget } from './engine/connection-url';
 import { changesetChecksum } from './engine/checksum';
-import { ConnectionError, openDriver } from './engine/driver';
+import { ConnectionError, type Driver, openDriver } from './engine/driver';
 import { displayPath, Engine, EngineError } from './engine/engine';
 import { FilterSyntaxError, parseContexts, parseExpression } from './engine/filters';
 import { LockTimeoutError, releaseLocks } from './engine/lock';
@@ -232,15 +232,32 @@ async function open(args: Arguments, target: ReturnType<typeof parseTarget>) {
 }
 
 async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>): Promise<T> {
-  const changelog = loadRoot(args);
-  return withConnection(args, changelog, work);
+  // The connection is opened while the changelog is read: the server starts its session meanwhile. Opening writes
+  // nothing, and its errors come after the changelog's, as if it had been opened after.
+  const opening = openTarget(args);
+  opening.catch(() => undefined);
+  // one turn of the event loop, for the socket to connect and the session's first message to leave before the
+  // synchronous reading starts
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  let changelog: Changelog;
+  try {
+    changelog = loadRoot(args);
+  } catch (error) {
+    void opening.then(({ driver }) => driver.close(), () => undefined);
+    throw error;
+  }
+  return withConnection(args, changelog, work, opening);
 }
 
-async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>): Promise<T> {
+async function openTarget(args: Arguments): Promise<{ target: ReturnType<typeof parseTarget>; driver: Driver }> {
   // a filter that does not parse must fail before anything touches the database
   parseExpression(args.options.get('label-filter') ?? args.options.get('labels') ?? '');
   const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
-  const driver = await open(args, target);
+  return { target, driver: await open(args, target) };
+}
+
+async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>, opening: ReturnType<typeof openTarget>): Promise<T> {
+  const { target, driver } = await opening;
   try {
     const labelFilter = args.options.get('label-filter') ?? args.options.get('labels');
     const engine = new Engine(driver, changelog, {
