@@ -184,11 +184,14 @@ function thisBuild(): string | undefined {
 
 let keptParses: KeptParses | undefined;
 
-/** The SQL parses kept for this root changelog (update parses only what it has none of). */
-function keptParsesOf(changelog: Changelog): KeptParses | undefined {
+/**
+ * The SQL parses kept for this root changelog (update parses only what it has none of). With none kept, the parser
+ * is loaded now: its WASM compiles on V8's threads while this one reads the changelog.
+ */
+function keptParsesOf(root: string): KeptParses | undefined {
   const build = thisBuild();
-  if (build === undefined) return undefined;
-  keptParses = KeptParses.forRoot(cacheFolder(), build, changelog.root);
+  keptParses = build === undefined ? undefined : KeptParses.forRoot(cacheFolder(), build, root);
+  if (!keptParses?.any()) void initSqlParser().catch(() => undefined); // (a failure is met again where it is awaited)
   return keptParses;
 }
 
@@ -197,15 +200,19 @@ function keptChecksums(): ChecksumMemo | undefined {
   return kept && { get: (changeset) => kept.checksum(changeset), set: (changeset, checksum) => kept.rememberChecksum(changeset, checksum) };
 }
 
-function loadRoot(args: Arguments): Changelog {
+/** The root changelog's path: --changelog-file, else where it is under the search path. */
+function rootOf(args: Arguments): string {
   const file = args.options.get('changelog-file');
   if (!file) throw new UsageError(`${args.command} needs --changelog-file`);
-  const searchPath = searchPathOf(args);
-  const candidates = [nodePath.resolve(file), ...searchPath.map((root) => nodePath.resolve(root, file))];
+  const candidates = [nodePath.resolve(file), ...searchPathOf(args).map((root) => nodePath.resolve(root, file))];
   const found = candidates.find((p) => fs.existsSync(p) && fs.statSync(p).isFile());
   if (!found) throw new EngineError(`changelog not found: ${file}`, EXIT_USAGE);
+  return found;
+}
+
+function loadRoot(args: Arguments, root = rootOf(args)): Changelog {
   // SQL syntax errors only matter in what a command runs: the engine parses and checks that before it starts
-  const changelog = loadChangelog(found, { searchPath, properties: args.properties, analyseSql: false, store: parsedFiles() });
+  const changelog = loadChangelog(root, { searchPath: searchPathOf(args), properties: args.properties, analyseSql: false, store: parsedFiles() });
   const fatal = changelog.findings.filter((f) => f.severity === 'error' && f.rule !== 'sql-syntax');
   if (fatal.length) {
     // one line per problem, as everywhere in the CLI
@@ -234,19 +241,21 @@ async function open(args: Arguments, target: ReturnType<typeof parseTarget>) {
 async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>): Promise<T> {
   // The connection is opened while the changelog is read: the server starts its session meanwhile. Opening writes
   // nothing, and its errors come after the changelog's, as if it had been opened after.
+  const root = rootOf(args);
+  const kept = UPDATE_COMMANDS.has(args.command!) ? keptParsesOf(root) : undefined;
   const opening = openTarget(args);
   opening.catch(() => undefined);
-  // one turn of the event loop, for the socket to connect and the session's first message to leave before the
-  // synchronous reading starts
+  // one turn of the event loop, for the socket to connect and the session's first message to leave (and the
+  // parser's loading to start) before the synchronous reading
   await new Promise<void>((resolve) => setImmediate(resolve));
   let changelog: Changelog;
   try {
-    changelog = loadRoot(args);
+    changelog = loadRoot(args, root);
   } catch (error) {
     void opening.then(({ driver }) => driver.close(), () => undefined);
     throw error;
   }
-  return withConnection(args, changelog, work, opening);
+  return withConnection(args, changelog, work, opening, kept);
 }
 
 async function openTarget(args: Arguments): Promise<{ target: ReturnType<typeof parseTarget>; driver: Driver }> {
@@ -256,7 +265,7 @@ async function openTarget(args: Arguments): Promise<{ target: ReturnType<typeof 
   return { target, driver: await open(args, target) };
 }
 
-async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>, opening: ReturnType<typeof openTarget>): Promise<T> {
+async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>, opening: ReturnType<typeof openTarget>, keptParses?: KeptParses): Promise<T> {
   const { target, driver } = await opening;
   try {
     const labelFilter = args.options.get('label-filter') ?? args.options.get('labels');
@@ -277,7 +286,7 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
         store?.save();
         keptParses?.save();
       },
-      keptParses: UPDATE_COMMANDS.has(args.command!) ? keptParsesOf(changelog) : undefined,
+      keptParses,
     });
     return await work(engine, changelog, args.options.get('format') === 'json');
   } finally {

@@ -38,6 +38,11 @@ export class KeptParses {
     return new KeptParses(nodePath.join(folder, `${createHash('sha256').update(`${build}\0${root}`).digest('hex')}.parses.json`));
   }
 
+  /** Whether any parse is kept (none: the first update of this changelog, or no cache folder). */
+  any(): boolean {
+    return this.kept.size > 0;
+  }
+
   /** Gives each of `texts` its kept parse (executionParse then finds it); the texts that have none. */
   take(texts: SqlText[]): SqlText[] {
     const missing: SqlText[] = [];
