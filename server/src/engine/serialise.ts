@@ -914,7 +914,12 @@ function loadColumns(node: RawValue, kind: ColumnClass, parameter: string): JObj
   return out;
 }
 
-function loadChange(change: Change, options: SourceOptions): LoadedChange {
+/**
+ * The change as Liquibase loads it. With `wanted`, only the parameters it names are loaded (a setter changes only its
+ * own parameter, so they come out as in the whole load): a change's description or one parameter does not load its
+ * columns.
+ */
+function loadChange(change: Change, options: SourceOptions, wanted?: (name: string) => boolean): LoadedChange {
   const node = new RawValue(change.raw, lazySource(change, options));
   if (change.type === 'customChange') return loadCustomChange(node);
   const spec = SPECS[change.type];
@@ -925,13 +930,14 @@ function loadChange(change: Change, options: SourceOptions): LoadedChange {
     return { name: change.type, fields };
   }
   for (const p of spec.params) {
+    if (wanted && !wanted(p.name)) continue;
     const value = loadScalarParam(node, p);
     const setter = spec.setters?.[p.name];
     fields.set(p.name, value === undefined ? spec.initial?.[p.name] : setter ? setter(value) : value);
   }
-  if (spec.columns) fields.set('columns', loadColumns(node, spec.columns, 'columns'));
+  if (spec.columns && (!wanted || wanted('columns'))) fields.set('columns', loadColumns(node, spec.columns, 'columns'));
   // update/delete: `where` is a parameter; `whereParams` has no setter, so it is no parameter and never serialised
-  if (spec.where) fields.set('where', node.child('where')?.asString());
+  if (spec.where && (!wanted || wanted('where'))) fields.set('where', node.child('where')?.asString());
   customLoadLogic(change.type, node, fields);
   for (const [name, value] of Object.entries(spec.getterDefaults ?? {})) if (fields.get(name) === undefined) fields.set(name, value);
   return { name: change.type, fields };
@@ -1029,16 +1035,16 @@ export function serialiseChange(change: Change, options: SerialiseOptions = {}):
  * The change's parameters as the Java getters return them (toString), for DESCRIPTION: scalar parameters only,
  * nulls left out.
  */
-export function changeParameters(change: Change, options: SourceOptions = {}): Map<string, string> {
+export function changeParameters(change: Change, options: SourceOptions = {}, wanted?: (name: string) => boolean): Map<string, string> {
   const out = new Map<string, string>();
   if (change.type === 'customChange') return out;
-  for (const [name, value] of loadChange(change, options).fields) if (typeof value === 'string') out.set(name, value);
+  for (const [name, value] of loadChange(change, options, wanted).fields) if (typeof value === 'string' && (!wanted || wanted(name))) out.set(name, value);
   return out;
 }
 
 /** the Java value of one scalar parameter of the change (its getter), e.g. loadData's `file` or `tableName` */
 export function changeParameter(change: Change, name: string, options: SourceOptions = {}): string | undefined {
-  return changeParameters(change, options).get(name);
+  return changeParameters(change, options, (n) => n === name).get(name);
 }
 
 /** CheckSum.compute(String): LF line endings, U+FFFD removed, NFC, UTF-8 */

@@ -16,14 +16,14 @@ export function limitSize(text: string, max: number): string {
  */
 export function changeDescription(change: Change, options: SourceOptions = {}): string {
   const names: string[] = [];
-  for (const [name, value] of changeParameters(change, options)) {
-    const lower = name.toLowerCase();
-    if ((lower.endsWith('name') && !lower.includes('schema') && !lower.includes('catalog')) || lower === 'path') {
-      names.push(`${name}=${value}`);
-    }
-  }
+  for (const [name, value] of changeParameters(change, options, describes)) names.push(`${name}=${value}`);
   names.sort();
   return names.length > 0 ? `${change.type} ${names.join(', ')}` : change.type;
+}
+
+function describes(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (lower.endsWith('name') && !lower.includes('schema') && !lower.includes('catalog')) || lower === 'path';
 }
 
 /** ChangeSet.getDescription: the change descriptions joined with `; ` (`empty` without changes), at most 255 characters. */
