@@ -1,6 +1,7 @@
 // Runs the rules over a changelog: replays the schema changeset by changeset, visits each statement with the
 // schema as it is just before it, applies `pgcs-ignore` suppressions and reports ignores that silenced nothing.
 
+import { hiddenSlot } from '../changelog/hidden-slot';
 import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { Changelog, Changeset, Finding, Fix, Range, Severity } from '../changelog/model';
 import { applyStatement, statementsOf } from '../schema/replay';
@@ -48,8 +49,6 @@ export class LintMemo {
     /** where each changeset was: the loader moves a kept changeset's positions in place */
     ranges: number[];
     findings: Finding[][];
-    /** per changeset: the roles it grants table privileges to (undefined: none) */
-    grants: (Set<string> | undefined)[];
     /** per changeset: the schema entries its work touched, each with its state just after the changeset */
     touched: Touched[];
   };
@@ -79,17 +78,16 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   const environments = options.environments ?? [];
   let schema = new Schema();
   const findings: Finding[] = [];
-  const statementsByChangeset = changelog.changesets.map((c) => statementsOf(c, lines, options.defaultSchema));
   const memo = options.only ? undefined : options.memo;
-  // the roles each changeset grants table privileges to (undefined: none); the same statements grant the same
-  let previous = memo?.last;
-  const grantsByChangeset = statementsByChangeset.map((statements, i) =>
-    previous && previous.statements[i] === statements ? previous.grants[i] : statements.some(isGrant) ? grantedTableRoles(statements) : undefined,
-  );
+  // each changeset's statements, and where each role is first granted table privileges (in one walk)
+  const statementsByChangeset: ChangesetStatement[][] = [];
   const firstTableGrant = new Map<string, number>();
-  grantsByChangeset.forEach((roles, i) => {
+  for (let i = 0; i < changelog.changesets.length; i++) {
+    const statements = statementsOf(changelog.changesets[i], lines, options.defaultSchema);
+    statementsByChangeset.push(statements);
+    const roles = tableGrantsOf(statements);
     if (roles) for (const role of roles) if (!firstTableGrant.has(role)) firstTableGrant.set(role, i);
-  });
+  }
   const applicationRoles = config.applicationRoles.length ? config.applicationRoles : [...firstTableGrant.keys()];
 
   if (memo && memo.entries.size > MAX_ENTRIES) {
@@ -101,15 +99,10 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   const environmentsKey = environments.map((e) => `${e.name}@${e.readAt.getTime()}:${e.applied.length}`).join('|');
   const inputs = [rules.map((r) => r.meta.id).join(), JSON.stringify(config), environmentsKey, options.defaultSchema, JSON.stringify([...firstTableGrant])];
   let last = memo?.last && memo.last.inputs.every((v, i) => v === inputs[i]) ? memo.last : undefined;
-  const lineAbove = memo ? ignoresAbove(changelog.changesets, lines) : [];
-  const same = (i: number) =>
-    !!last &&
-    i < last.changesets.length &&
-    last.changesets[i] === changelog.changesets[i] &&
-    // (statementsOf makes new statements for a changeset the loader moved in place: the same statements mean the same place)
-    last.statements[i] === statementsByChangeset[i] &&
-    last.lineAbove[i] === lineAbove[i] &&
-    sameRange(last.ranges, i, changelog.changesets[i]);
+  // per changeset, what the next lint compares (made in the walk below, while the changeset is at hand)
+  const lineAbove: string[] = [];
+  const ranges: number[] = [];
+  const ignores = memo ? new IgnoresAbove(lines) : undefined;
   const findingsByChangeset: Finding[][] = [];
   const touchedByChangeset: Touched[] = [];
   const entries = memo?.entries ?? new SchemaEntries();
@@ -152,11 +145,26 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
     }
   };
 
-  for (const [i, changeset] of changelog.changesets.entries()) {
+  for (let i = 0; i < changelog.changesets.length; i++) {
+    const changeset = changelog.changesets[i];
     const statements = statementsByChangeset[i];
-    if (!rerunAll && same(i) && !dirty.touchedBy(last!.touched[i])) {
-      findingsByChangeset.push(last!.findings[i]);
-      touchedByChangeset.push(last!.touched[i]);
+    const { start, end } = changeset.range;
+    ranges.push(start.line, start.character, end.line, end.character);
+    const above = ignores ? ignores.above(changeset) : '';
+    lineAbove.push(above);
+    if (
+      !rerunAll &&
+      last &&
+      i < last.changesets.length &&
+      last.changesets[i] === changeset &&
+      // (statementsOf makes new statements for a changeset the loader moved in place: the same statements mean the same place)
+      last.statements[i] === statements &&
+      last.lineAbove[i] === above &&
+      sameRange(last.ranges, ranges, i) &&
+      !dirty.touchedBy(last.touched[i])
+    ) {
+      findingsByChangeset.push(last.findings[i]);
+      touchedByChangeset.push(last.touched[i]);
       continue;
     }
     replayTo(i);
@@ -215,16 +223,15 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
       changesets: changelog.changesets,
       statements: statementsByChangeset,
       lineAbove,
-      ranges: rangesOf(changelog.changesets),
+      ranges,
       findings: findingsByChangeset,
-      grants: grantsByChangeset,
       touched: touchedByChangeset,
     };
   }
   // Closures made in this call (the rules' contexts, a finding's fixes) keep its scope alive as long as their findings
   // live, and the next lint keeps those findings: drop the last lint's memory from the scope, or each lint would keep
   // the one before it alive, with its model and text (the editor's heap grew by the changelog's size per keystroke)
-  previous = last = undefined;
+  last = undefined;
 
   for (const r of rules) {
     if (!r.changelog) continue;
@@ -356,41 +363,47 @@ function keepSnapshot(memo: LintMemo, end: number, schema: Schema): void {
   }
 }
 
-/** each changeset's start line, start character, end line and end character */
-function rangesOf(changesets: Changeset[]): number[] {
-  const out: number[] = [];
-  for (const { range } of changesets) out.push(range.start.line, range.start.character, range.end.line, range.end.character);
-  return out;
-}
-
-function sameRange(ranges: number[], i: number, changeset: Changeset): boolean {
-  const { start, end } = changeset.range;
-  return ranges[i * 4] === start.line && ranges[i * 4 + 1] === start.character && ranges[i * 4 + 2] === end.line && ranges[i * 4 + 3] === end.character;
+function sameRange(before: number[], now: number[], i: number): boolean {
+  const p = i * 4;
+  return before[p] === now[p] && before[p + 1] === now[p + 1] && before[p + 2] === now[p + 2] && before[p + 3] === now[p + 3];
 }
 
 /**
- * Per changeset, the line above its header when it holds a `pgcs-ignore` (about the changeset), else ''. Most
- * files hold none: one search of a file's text answers for every changeset in it (and the line index of an edited
- * text knows the answer from its previous version's: a keystroke does not search a 1 MB changelog again).
+ * The line above a changeset's header when it holds a `pgcs-ignore` (about the changeset), else '', for changesets
+ * asked in order. Most files hold none: one search of a file's text answers for every changeset in it (and the line
+ * index of an edited text knows the answer from its previous version's: a keystroke does not search a 1 MB
+ * changelog again).
  */
-function ignoresAbove(changesets: Changeset[], lines: (file: string) => LineIndex): string[] {
-  const out: string[] = [];
-  let file: string | undefined;
-  let index: LineIndex | undefined;
-  for (const changeset of changesets) {
-    if (changeset.file !== file) {
-      file = changeset.file;
-      index = lines(file);
-      if (!index.contains('pgcs-ignore')) index = undefined;
+class IgnoresAbove {
+  private file: string | undefined;
+  private index: LineIndex | undefined;
+
+  constructor(private readonly lines: (file: string) => LineIndex) {}
+
+  above(changeset: Changeset): string {
+    if (changeset.file !== this.file) {
+      this.file = changeset.file;
+      this.index = this.lines(changeset.file);
+      if (!this.index.contains('pgcs-ignore')) this.index = undefined;
     }
+    const index = this.index;
     const line = changeset.range.start.line - 1;
-    const text = index && line >= 0 ? index.text.slice(index.lineStart(line), index.lineEnd(line)) : '';
-    out.push(text.includes('pgcs-ignore') ? text : '');
+    if (!index || line < 0) return '';
+    const text = index.text.slice(index.lineStart(line), index.lineEnd(line));
+    return text.includes('pgcs-ignore') ? text : '';
   }
-  return out;
 }
 
 const isGrant = (statement: ChangesetStatement) => statement.kind === 'GrantStmt';
+
+/** the roles a changeset's statements grant table privileges to (null: none), kept beside the statements (statementsOf keeps them while they are the same) */
+const tableGrants = hiddenSlot<Set<string> | null>('tableGrants');
+
+function tableGrantsOf(statements: ChangesetStatement[]): Set<string> | null {
+  let roles = tableGrants.get(statements);
+  if (roles === undefined) tableGrants.set(statements, (roles = statements.some(isGrant) ? grantedTableRoles(statements) : null));
+  return roles;
+}
 
 function severityOf(rule: Rule, config: RulesConfig): Severity {
   const configured = config.severities[rule.meta.id];
