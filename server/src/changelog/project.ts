@@ -130,19 +130,24 @@ export class Project {
   /** every file of every tree, with its findings (an empty list for a clean file) */
   findingsByFile(): Map<string, Finding[]> {
     const out = new Map<string, Finding[]>();
-    // a file shared by two trees reports its own problems once: what a finding says → the position it was said at,
-    // or the positions when it was said at several (most findings are said once: no Set for each of them per edit)
-    const seen = new Map<string, number | Set<number>>();
+    // a file shared by two trees reports its own problems once: the findings said at a position (most positions have
+    // one: what a finding says is compared only when another finding was said at the same place, so a keystroke
+    // does not make or look up a string per finding)
+    const seen = new Map<number, Finding | Finding[]>();
     const add = (finding: Finding) => {
-      const said = sayingOf(finding);
       const at = finding.range.start.line * 2 ** 26 + finding.range.start.character;
-      const positions = seen.get(said);
-      if (positions === undefined) seen.set(said, at);
-      else if (typeof positions === 'number') {
-        if (positions === at) return;
-        seen.set(said, new Set([positions, at]));
-      } else if (positions.has(at)) return;
-      else positions.add(at);
+      const before = seen.get(at);
+      if (before === undefined) seen.set(at, finding);
+      else {
+        const said = sayingOf(finding);
+        if (Array.isArray(before)) {
+          for (const other of before) if (sayingOf(other) === said) return;
+          before.push(finding);
+        } else {
+          if (sayingOf(before) === said) return;
+          seen.set(at, [before, finding]);
+        }
+      }
       let list = out.get(finding.file);
       if (!list) out.set(finding.file, (list = []));
       list.push(finding);
