@@ -211,8 +211,10 @@ function rootOf(args: Arguments): string {
 }
 
 function loadRoot(args: Arguments, root = rootOf(args)): Changelog {
+  const store = parsedFiles();
+  store?.beginTree();
   // SQL syntax errors only matter in what a command runs: the engine parses and checks that before it starts
-  const changelog = loadChangelog(root, { searchPath: searchPathOf(args), properties: args.properties, analyseSql: false, store: parsedFiles() });
+  const changelog = loadChangelog(root, { searchPath: searchPathOf(args), properties: args.properties, analyseSql: false, store });
   const fatal = changelog.findings.filter((f) => f.severity === 'error' && f.rule !== 'sql-syntax');
   if (fatal.length) {
     // one line per problem, as everywhere in the CLI
@@ -341,8 +343,10 @@ async function lint(args: Arguments): Promise<number> {
       continue;
     }
     await initSqlParser();
+    const store = parsedFiles();
+    store?.beginTree();
     // parsed files come from the store when their text was linted (or run) before: most of a lint was YAML parsing
-    const changelog = loadChangelog(file, { searchPath, properties: args.properties, store: parsedFiles() });
+    const changelog = loadChangelog(file, { searchPath, properties: args.properties, store });
     // with --changed-since, a changeset counts when its file or one of its SQL files changed; the schema still replays them all
     const selected = new Set(changelog.changesets.filter((c) => touches(c, changed!)));
     changesets += selected.size;
@@ -398,8 +402,10 @@ async function lintTree(file: string, searchPath: string[], properties: Record<s
   const store = parsedFiles();
   const inputs = ['lint', nodePath.resolve(file), JSON.stringify(searchPath), JSON.stringify(properties), JSON.stringify(config)];
   const kept = store?.keptResult<{ changesets: number; findings: KeptFindings }>(inputs);
-  if (kept) return { changesets: kept.changesets, findings: findingsFromKept(kept.findings) };
+  if (kept?.value) return { changesets: kept.value.changesets, findings: findingsFromKept(kept.value.findings) };
   await initSqlParser();
+  // a tree's first lint keeps its result alone: its parsed files are kept from its next lint on (parsed-file-store.ts)
+  store?.beginTree({ keepParsed: kept?.seen ?? true });
   const recorded = recordingReader();
   // parsed files come from the store when their text was linted (or run) before: most of a lint was YAML parsing
   const changelog = loadChangelog(file, { searchPath, properties, store, reader: recorded.reader });

@@ -59,11 +59,11 @@ export class ParsedFileStore {
   private readonly packed = new Map<string, { line: string; pack: string }>();
   /** each pack read in this run: its line of each key (a file of two trees may differ in their two packs) */
   private readonly packLines = new Map<string, Map<string, string>>();
-  /** the tree being loaded: opened by its first file, closed when a tree's result is looked up or kept */
+  /** the tree being loaded: begun by beginTree, its pack opened by its first file */
   private group: Group | undefined;
   private readonly groups: Group[] = [];
-  /** the tree about to be loaded has never had a result kept */
-  private firstLint = false;
+  /** the tree being loaded keeps the files it parses (beginTree) */
+  private keepParsed = true;
   /** results of reads made in this run, to be written */
   private readonly results = new Map<string, { reads: RecordedRead[]; value: unknown }>();
 
@@ -138,21 +138,26 @@ export class ParsedFileStore {
   }
 
   /**
-   * The result kept for these inputs (everything it depends on besides what it read; plain JSON) when every read
-   * it was made from (recorded-reads.ts) still answers the same; else undefined.
+   * A tree starts loading: the files file() gives from now on are its own, kept in one pack (named by the first).
+   * keepParsed false: the files it parses are not kept (a tree's first lint keeps its result alone).
    */
-  keptResult<T>(inputs: string[]): T | undefined {
-    this.group = undefined; // a new tree
+  beginTree({ keepParsed = true }: { keepParsed?: boolean } = {}): void {
+    this.group = undefined;
+    this.keepParsed = keepParsed;
+  }
+
+  /**
+   * The result kept for these inputs (everything it depends on besides what it read; plain JSON) when every read
+   * it was made from (recorded-reads.ts) still answers the same (`value`), and whether one was ever kept (`seen`).
+   */
+  keptResult<T>(inputs: string[]): { value: T | undefined; seen: boolean } {
     const kept = this.readJson(this.resultKey(inputs)) as { reads?: RecordedRead[]; value?: T } | undefined;
-    this.firstLint = kept === undefined;
-    if (!kept || !Array.isArray(kept.reads) || kept.value === undefined) return undefined;
-    return readsStillHold(kept.reads) ? kept.value : undefined;
+    if (!kept || !Array.isArray(kept.reads) || kept.value === undefined) return { value: undefined, seen: kept !== undefined };
+    return { value: readsStillHold(kept.reads) ? kept.value : undefined, seen: true };
   }
 
   /** Keeps a result made from these reads (written by save()). */
   keepResult(inputs: string[], reads: RecordedRead[], value: unknown): void {
-    this.group = undefined;
-    this.firstLint = false;
     this.results.set(this.resultKey(inputs), { reads, value });
   }
 
@@ -163,7 +168,7 @@ export class ParsedFileStore {
   /** A tree starts loading at `path`: its pack (of the last run that loaded a tree from there) is read. */
   private openGroup(path: string): void {
     const pack = `${createHash('sha256').update([this.build, 'pack', path].join('\u0000')).digest('hex')}.pack`;
-    this.group = { pack, keys: new Set(), keepsParsed: !this.firstLint };
+    this.group = { pack, keys: new Set(), keepsParsed: this.keepParsed };
     this.groups.push(this.group);
     if (this.packLines.has(pack)) return;
     const lines = new Map<string, string>();

@@ -133,7 +133,9 @@ describe('parsed changelog files kept on disk', () => {
     const changed = [{ kind: 'file' as const, path: join(storeDir, 'no-such-file'), hash: 'x' }];
     const lint = (texts: string[]) => {
       const store = new ParsedFileStore(storeDir, 'b');
-      expect(store.keptResult(['lint', 'tree'])).toBeUndefined();
+      const kept = store.keptResult(['lint', 'tree']);
+      expect(kept.value).toBeUndefined();
+      store.beginTree({ keepParsed: kept.seen });
       texts.forEach((text, i) => store.file(`/tree/${i}.yaml`, 'yaml', text, `${i}.yaml`, '', () => (parsed.push(text), fileOf(text))));
       store.keepResult(['lint', 'tree'], changed, { changesets: 0 });
       store.save();
@@ -221,7 +223,7 @@ describe('parsed changelog files kept on disk', () => {
       const store = new ParsedFileStore(storeDir, 'b');
       // each tree as `pgcs lint` loads it: its result looked up, the tree loaded, its result kept
       const loaded = trees.map((tree) => {
-        store.keptResult(['test', tree]);
+        store.beginTree({ keepParsed: store.keptResult(['test', tree]).seen });
         const changelog = loadChangelog(join(dir, `${tree}.yaml`), { searchPath: [dir], analyseSql: false, store });
         store.keepResult(['test', tree], [], {});
         return changelog;
@@ -236,6 +238,18 @@ describe('parsed changelog files kept on disk', () => {
     run(['a', 'b']); // b's file now comes from a's entry, checksum and all: b's pack must be written with it
     const { store, shared } = run(['b']);
     expect(store.checksum(shared[0])).toBe(changesetChecksum(shared[0]));
+  });
+
+  it('keeps each tree begun in one run in a pack of its own', () => {
+    const fileOf = (id: string) => ({ path: id, kind: 'yaml', changesets: [], findings: [] }) as unknown as ChangelogFile;
+    const storeDir = tempDir();
+    const store = new ParsedFileStore(storeDir, 'b');
+    for (const tree of ['a', 'b']) {
+      store.beginTree();
+      store.file(`/${tree}/root.yaml`, 'yaml', tree, 'root.yaml', '', () => fileOf(tree));
+    }
+    store.save();
+    expect(readdirSync(storeDir).filter((name) => name.endsWith('.pack'))).toHaveLength(2);
   });
 
   it('is read and written by nothing when the folder cannot be written', () => {
