@@ -1,4 +1,5 @@
-import type { Changelog, Position, Range } from './model';
+import { hiddenSlot } from './hidden-slot';
+import type { Changelog, ChangelogFile, Position, Range } from './model';
 
 /** Converts UTF-16 offsets of one text to LSP positions and back. Lines end at \n, \r\n or a lone \r, as in LSP. */
 export class LineIndex {
@@ -14,7 +15,6 @@ export class LineIndex {
 
   constructor(readonly text: string, lineStarts?: Uint32Array) {
     this.lineStarts = lineStarts ?? scanLineStarts(text);
-    if (text.length >= SHARED_FROM) remember(this);
   }
 
   /**
@@ -118,33 +118,29 @@ export class LineIndex {
 }
 
 // After an edit of a big changelog the loader, the lint and the quick fixes each need the line index of the same
-// text: the indexes of big texts made lately are shared (a 1 MB text costs about 2 ms to index).
-const SHARED_FROM = 64 * 1024;
-const SHARED_COUNT = 8;
-/** by text (V8 hashes a long string by its length: a lookup compares at most the texts of the same length) */
-const recent = new Map<string, LineIndex>();
+// text (a 1 MB text costs about 2 ms to index): the loader's index of a file's text is kept on the ChangelogFile,
+// and everything else reads it from there.
+const fileLines = hiddenSlot<LineIndex>('lines');
 
-function remember(index: LineIndex): void {
-  recent.delete(index.text);
-  recent.set(index.text, index);
-  if (recent.size > SHARED_COUNT) recent.delete(recent.keys().next().value!);
+/** The line index of a file's text: the one the loader made (attachLines), else one made now and kept on the file. */
+export function linesOfFile(file: ChangelogFile): LineIndex {
+  let index = fileLines.get(file);
+  if (index === undefined || index.text !== file.text) fileLines.set(file, (index = new LineIndex(file.text)));
+  return index;
 }
 
-/** The line index of a text: the one made lately for the same text, or a new one. */
-export function lineIndexOf(text: string): LineIndex {
-  return (text.length >= SHARED_FROM && recent.get(text)) || new LineIndex(text);
+/** Keeps `index` on the file it indexes (the loader's, made from the index of the file's previous text). */
+export function attachLines(file: ChangelogFile, index: LineIndex): void {
+  if (index.text === file.text && fileLines.get(file) !== index) fileLines.set(file, index);
 }
 
-/** A line index per file of a changelog, made on first use. */
+let empty: LineIndex | undefined;
+
+/** The line index of each file of a changelog (an empty one for a file it does not hold). */
 export function lineIndexesOf(changelog: Changelog): (file: string) => LineIndex {
-  const cache = new Map<string, LineIndex>();
   return (file) => {
-    let index = cache.get(file);
-    if (!index) {
-      index = lineIndexOf(changelog.files.get(file)?.text ?? '');
-      cache.set(file, index);
-    }
-    return index;
+    const source = changelog.files.get(file);
+    return source ? linesOfFile(source) : (empty ??= new LineIndex(''));
   };
 }
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { analyseSql } from '../sql/analyse';
 import { isFormattedSql, parseFormattedSql } from './formatted-sql';
-import { LineIndex } from './line-index';
+import { attachLines, LineIndex } from './line-index';
 import type { ParsedFileStore } from './parsed-file-store';
 import type { Change, Changelog, ChangelogFile, ChangelogKind, Changeset, Finding, Include, Range, SqlText } from './model';
 import { dbmsIncludesPostgres, PropertyScope } from './properties';
@@ -182,6 +182,12 @@ export class ChangelogCache {
     return chunks;
   }
 
+  /** the line index made for a file's text, if one was (lineIndex) */
+  knownLineIndex(path: string, text: string): LineIndex | undefined {
+    const index = this.lineIndexes.get(path);
+    return index && index.text === text ? index : undefined;
+  }
+
   /** the line index of a file's current text (one per file: a new text replaces the old index, made from it) */
   lineIndex(path: string, text: string): LineIndex {
     let index = this.lineIndexes.get(path);
@@ -286,6 +292,9 @@ class ChangelogLoader {
       }
     }
     this.changelog.files.set(path, file);
+    // the index the YAML reader used (made from the previous text's): the lint and the quick fixes read it from the file
+    const lines = this.cache.knownLineIndex(path, text);
+    if (lines) attachLines(file, lines);
 
     const fileLogicalPath = (file as ChangelogFile & { logicalFilePath?: string }).logicalFilePath ?? logicalPath;
     // changesets and includes in the order they are written (both lists are in document order already)

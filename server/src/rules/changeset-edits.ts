@@ -3,22 +3,14 @@
 // put a statement before another, append a changeset. Each answers undefined when the text is not laid out in a
 // way it can edit safely (flow-style YAML, JSON): no fix is better than a fix that breaks the changelog.
 
-import { type LineIndex, lineIndexOf } from '../changelog/line-index';
-import type { Change, Changelog, ChangelogFile, Changeset, FileEdit, Position } from '../changelog/model';
+import { type LineIndex, linesOfFile } from '../changelog/line-index';
+import type { Change, Changelog, Changeset, FileEdit, Position } from '../changelog/model';
 import type { ChangesetStatement } from '../schema/statements';
 
-const indexes = new WeakMap<ChangelogFile, LineIndex>();
-
-/** The file's line index (kept while the loader reuses the file). */
+/** The file's line index (the loader's, kept on the file). */
 export function linesOf(changelog: Changelog, file: string): LineIndex | undefined {
   const source = changelog.files.get(file);
-  if (!source) return undefined;
-  let index = indexes.get(source);
-  if (!index) {
-    index = lineIndexOf(source.text);
-    indexes.set(source, index);
-  }
-  return index;
+  return source ? linesOfFile(source) : undefined;
 }
 
 const eols = new WeakMap<LineIndex, string>();

@@ -2,8 +2,8 @@
 // against the statements of its rollback. A rollback undoes a creation when it drops the object, the table that
 // holds it (a column, an index) or its whole schema.
 
-import { LineIndex, lineIndexOf } from '../changelog/line-index';
-import type { Changelog, ChangelogFile, Changeset } from '../changelog/model';
+import { lineIndexesOf } from '../changelog/line-index';
+import type { Changelog, Changeset } from '../changelog/model';
 import { namesOf } from '../schema/replay';
 import { relationKey } from '../schema/schema';
 import { changeStatementsOf, type ChangesetStatement } from '../schema/statements';
@@ -148,7 +148,6 @@ export function quoteIdent(name: string): string {
 }
 
 const rollbackCache = new WeakMap<object, { texts: unknown[]; statements: ChangesetStatement[] }>();
-const lineCache = new WeakMap<ChangelogFile, LineIndex>();
 
 /** The statements of a changeset's written rollback (`rollback.kind === 'changes'`), else []. */
 export function rollbackStatementsOf(changeset: Changeset, changelog: Changelog): ChangesetStatement[] {
@@ -158,14 +157,7 @@ export function rollbackStatementsOf(changeset: Changeset, changelog: Changelog)
   const texts = rollback.changes.map((c) => c.sql);
   const cached = rollbackCache.get(rollback);
   if (cached && cached.texts.length === texts.length && cached.texts.every((t, i) => t === texts[i])) return cached.statements;
-  const lines = (file: string) => {
-    const source = changelog.files.get(file);
-    if (!source) return new LineIndex('');
-    let index = lineCache.get(source);
-    if (!index) lineCache.set(source, (index = lineIndexOf(source.text)));
-    return index;
-  };
-  const statements = changeStatementsOf(rollback.changes, changeset.file, { lines }, changeset.attributes.objectQuotingStrategy);
+  const statements = changeStatementsOf(rollback.changes, changeset.file, { lines: lineIndexesOf(changelog) }, changeset.attributes.objectQuotingStrategy);
   rollbackCache.set(rollback, { texts, statements });
   return statements;
 }
