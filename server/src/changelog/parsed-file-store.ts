@@ -303,7 +303,8 @@ function checksumFromTextAlone(changeset: Changeset): boolean {
 // ---- the model as JSON ---------------------------------------------------------------------------------------
 //
 // JSON keeps neither undefined, NaN, Dates, Maps, typed arrays nor shared objects, all of which a model may hold
-// (`raw` is whatever YAML 1.1 reads: timestamps, .nan, …). Those travel as {"$": tag, …}; a plain object that has
+// (`raw` is whatever YAML 1.1 reads: timestamps, .nan, …). Those travel as {"$": tag, …}, and so do ranges and
+// typed arrays, in shorter forms (four numbers, "g"; runs, "j"); a plain object that has
 // a "$" key of its own travels as {"$": "o", v}. An object met twice is written once and referred to after, and so
 // is a long text met twice: a change's SQL is its `sql.text`, its `params.sql.value` and its `raw.sql`, and written
 // three times it made a formatted SQL file's entry four times the file.
@@ -390,7 +391,9 @@ function encode(root: unknown): unknown {
         } else if (v instanceof Date) {
           tagged('t', v.getTime());
         } else if (v instanceof Int32Array) {
-          tagged('i', Array.from(v));
+          tagged('j', runsOf(v));
+        } else if (isRange(v)) {
+          tagged('g', [v.start.line, v.start.character, v.end.line, v.end.character]);
         } else {
           if (!isPlain(v)) throw new NotStorable();
           const fields = v as Record<string, unknown>;
@@ -444,8 +447,12 @@ function decode(root: unknown): unknown {
         return keep(o.v as string);
       case 't':
         return keep(new Date(o.v as number));
-      case 'i':
-        return keep(Int32Array.from(o.v as number[]));
+      case 'j':
+        return keep(fromRuns(o.v as number[]));
+      case 'g': {
+        const [startLine, startCharacter, endLine, endCharacter] = o.v as number[];
+        return keep({ start: { line: startLine, character: startCharacter }, end: { line: endLine, character: endCharacter } });
+      }
       case 'a': {
         const out = keep([] as unknown[]);
         for (const x of o.v as unknown[]) out.push(read(x));
@@ -478,6 +485,52 @@ function decode(root: unknown): unknown {
 function setField(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
+}
+
+/**
+ * An Int32Array as runs of consecutive values, [first, length, first, length, …]: an SqlText's offsets (where each
+ * character of the SQL sits in its file) are one run per line.
+ */
+function runsOf(values: Int32Array): number[] {
+  const runs: number[] = [];
+  for (let i = 0; i < values.length; ) {
+    let end = i + 1;
+    while (end < values.length && values[end] === values[end - 1] + 1) end++;
+    runs.push(values[i], end - i);
+    i = end;
+  }
+  return runs;
+}
+
+function fromRuns(runs: number[]): Int32Array {
+  let length = 0;
+  for (let r = 1; r < runs.length; r += 2) length += runs[r];
+  const values = new Int32Array(length);
+  for (let r = 0, at = 0; r < runs.length; r += 2) for (let k = 0; k < runs[r + 1]; k++) values[at++] = runs[r] + k;
+  return values;
+}
+
+/**
+ * A range as the model holds them, `{start: {line, character}, end: {…}}` and nothing else, written as four numbers:
+ * ranges are most of a parsed file, and a third of their size once written so.
+ */
+function isRange(v: object): v is { start: { line: number; character: number }; end: { line: number; character: number } } {
+  if (!isPlain(v)) return false;
+  const keys = Object.keys(v);
+  if (keys.length !== 2 || keys[0] !== 'start' || keys[1] !== 'end') return false;
+  const { start, end } = v as { start: unknown; end: unknown };
+  return isPosition(start) && isPosition(end);
+}
+
+function isPosition(v: unknown): v is { line: number; character: number } {
+  if (typeof v !== 'object' || v === null || !isPlain(v)) return false;
+  const keys = Object.keys(v);
+  const { line, character } = v as { line: unknown; character: unknown };
+  return keys.length === 2 && keys[0] === 'line' && keys[1] === 'character' && isCount(line) && isCount(character);
+}
+
+function isCount(v: unknown): boolean {
+  return Number.isSafeInteger(v) && !Object.is(v, -0);
 }
 
 function isPlain(v: object): boolean {

@@ -100,6 +100,35 @@ describe('parsed changelog files kept on disk', () => {
     expect(load(join(dir, 'changelog.yaml'), dir, new ParsedFileStore(storeDir, 'b')).changesets[0].id).toBe('from-the-store');
   });
 
+  it('writes ranges as four numbers (only what is exactly a range), typed arrays as runs', () => {
+    const file = {
+      path: '/r.yaml', kind: 'yaml', changesets: [], findings: [],
+      offsets: Int32Array.from([5, 6, 7, 10, 11, 3, -1, 0]),
+      none: new Int32Array(0),
+      range: { start: { line: 1, character: 2 }, end: { line: 3, character: 4 } },
+      notRanges: [
+        { start: { line: 1, character: 2 }, end: { line: 3, character: 4 }, extra: true },
+        { end: { line: 3, character: 4 }, start: { line: 1, character: 2 } },
+        { start: { line: 1, character: 2.5 }, end: { line: 3, character: 4 } },
+        { start: { line: -0, character: 2 }, end: { line: 3, character: 4 } },
+        { start: { line: 1, character: 2, x: 1 }, end: { line: 3, character: 4 } },
+      ],
+    } as unknown as ChangelogFile;
+    const storeDir = tempDir();
+    const first = new ParsedFileStore(storeDir, 'b');
+    first.file('/r.yaml', 'yaml', 'text', 'r.yaml', '', () => file);
+    first.save();
+    const pack = readdirSync(storeDir).find((name) => name.endsWith('.pack'))!;
+    const written = readFileSync(join(storeDir, pack), 'utf8');
+    expect(written.match(/"\$":"g"/g)).toHaveLength(1);
+    expect(written).toContain('"offsets":{"$":"j","v":[5,3,10,2,3,1,-1,2]}');
+    const back = new ParsedFileStore(storeDir, 'b').file('/r.yaml', 'yaml', 'text', 'r.yaml', '', () => {
+      throw new Error('parsed again');
+    });
+    expect({ ...back, text: undefined }).toStrictEqual({ ...file, text: undefined });
+    expect(Object.is((back as unknown as typeof file & { notRanges: { start: { line: number } }[] }).notRanges[3].start.line, -0)).toBe(true);
+  });
+
   it('gives back shared objects and long texts met twice as one, in Maps, Sets, arrays and objects with a `$` key', () => {
     const sql = 'SELECT a_rather_long_column_name FROM a_rather_long_table_name WHERE id = 1 -- more than 64 characters';
     const range = { start: { line: 1, character: 2 }, end: { line: 3, character: 4 } };
