@@ -2,7 +2,7 @@
 // and column it touches: the backward-compatibility rules flag only changes to tables and columns that existed
 // before the changeset (made by an earlier changeset, or never seen created = there before the changelog).
 
-import type { Column, Table } from '../schema/schema';
+import { type Column, noteIdentityRead, type Table } from '../schema/schema';
 import type { ChangesetStatement } from '../schema/statements';
 import type { ChangesetContext } from './rule';
 
@@ -45,6 +45,8 @@ export function isNewColumn(context: ChangesetContext, table: { name: string; sc
 /** "added by changeset a:1" / "not created by this changelog": where an existing object came from, for messages */
 export function originText(context: ChangesetContext, origin: number | 'existing' | undefined): string {
   if (typeof origin !== 'number') return 'there before this changelog';
+  // (noted, so that the editor's lint says it again when that changeset's id or author changes)
+  noteIdentityRead(origin);
   const changeset = context.changelog.changesets[origin];
   return changeset ? `created by changeset ${changeset.author}:${changeset.id}` : 'created by an earlier changeset';
 }

@@ -5,7 +5,7 @@ import { hiddenSlot } from '../changelog/hidden-slot';
 import { lineIndexesOf, type LineIndex } from '../changelog/line-index';
 import type { Changelog, Changeset, Finding, Fix, Range, Severity } from '../changelog/model';
 import { applyStatement, statementsOf } from '../schema/replay';
-import { COLLECTIONS, entryState, EVERY, recordSchemaAccess, relationKey, Schema, type SchemaAccess } from '../schema/schema';
+import { COLLECTIONS, entryState, EVERY, IDENTITIES, recordSchemaAccess, relationKey, Schema, type SchemaAccess } from '../schema/schema';
 import type { ChangesetStatement } from '../schema/statements';
 import { grantedTableRoles } from './application-roles';
 import { RULES } from './registry';
@@ -107,8 +107,6 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   const touchedByChangeset: Touched[] = [];
   const entries = memo?.entries ?? new SchemaEntries();
   const dirty = new DirtyEntries(entries);
-  // a message names the changeset that created an object (altered-columns' originText): a changed id or author
-  // changes findings that the schema alone does not explain, so every later changeset runs again
   let rerunAll = !last;
 
   // the schema is replayed only as far as a changeset that runs its rules needs it
@@ -207,12 +205,16 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
     }
     findingsByChangeset.push(options.only && !options.only(changeset) ? [] : suppress(changeset, statements, reported, lines, config, rules));
     if (access) {
-      const touched = entries.touchedBy(access, schema);
+      const touched = entries.touchedBy(access, schema, changelog);
       touchedByChangeset.push(touched);
       if (!rerunAll) {
         const before = last!.changesets[i];
-        if (!before || before.id !== changeset.id || before.author !== changeset.author) rerunAll = true;
-        else dirty.update(touched, last!.touched[i]);
+        if (!before) rerunAll = true;
+        else {
+          dirty.update(touched, last!.touched[i]);
+          // a message that names this changeset (as the creator of an object: originText) reads its identity
+          if (before.id !== changeset.id || before.author !== changeset.author) dirty.add(entries.idOf(IDENTITIES, String(i)));
+        }
       }
     }
   }
@@ -285,7 +287,7 @@ class SchemaEntries {
   }
 
   /** the entries an access record touched, each with its state now */
-  touchedBy(access: SchemaAccess, schema: Schema): Touched {
+  touchedBy(access: SchemaAccess, schema: Schema, changelog: Changelog): Touched {
     const seen = new Set<number>();
     const states: string[] = [];
     for (let i = 0; i < access.length; i += 2) {
@@ -295,7 +297,7 @@ class SchemaEntries {
       if (seen.has(id)) continue;
       seen.add(id);
       // iterating a collection has no state to compare: it counts as a change of every entry
-      states.push(key === EVERY ? '' : entryState(schema, collection, key));
+      states.push(key === EVERY ? '' : collection === IDENTITIES ? identityState(changelog, key) : entryState(schema, collection, key));
     }
     return { ids: Int32Array.from(seen), states };
   }
@@ -338,7 +340,8 @@ class DirtyEntries {
     for (const id of stateBefore.keys()) this.add(id);
   }
 
-  private add(id: number): void {
+  /** an entry whose state here differs from the last lint's */
+  add(id: number): void {
     if (this.dirty.has(id)) return;
     this.dirty.add(id);
     const collection = this.entries.collections[id];
@@ -350,6 +353,12 @@ class DirtyEntries {
     if (!this.dirty.delete(id)) return;
     this.perCollection[this.entries.collections[id]]--;
   }
+}
+
+/** the state of an IDENTITIES entry: the author and id of the changeset at that index */
+function identityState(changelog: Changelog, key: string): string {
+  const changeset = changelog.changesets[Number(key)];
+  return changeset ? `${changeset.author}\u0000${changeset.id}` : '';
 }
 
 /** a deep copy of `schema` as the snapshot at `end` (above every kept one); the closest pair loses one past MAX_SNAPSHOTS */

@@ -248,7 +248,13 @@ export function ageOf(origin: Origin | undefined, changesetIndex: number): 'new'
 const TABLES = 0, INDEXES = 1, VIEWS = 2, SEQUENCES = 3, GRANTS = 4, MEMBERSHIPS = 5, ROLES = 6, RELATION_INDEXES = 7, REFERENCED_TABLES = 8;
 /** the default privileges and the current role are one entry each (key '') */
 const DEFAULT_PRIVILEGES = 9, CURRENT_ROLE = 10;
-export const COLLECTIONS = 11;
+/**
+ * Not schema state: the identity (author and id) of the changeset at an index (the key), read where a message
+ * names the changeset that created an entry (its origin). The runner knows the identities; the schema only notes
+ * the reads.
+ */
+export const IDENTITIES = 11;
+export const COLLECTIONS = 12;
 /** the key of an access to every entry of a collection (iteration, size) */
 export const EVERY = '\u0000*';
 
@@ -262,6 +268,11 @@ export function recordSchemaAccess(into: SchemaAccess | undefined): SchemaAccess
   const previous = access;
   access = into;
   return previous;
+}
+
+/** Notes that the work being recorded read the identity of the changeset at `index` (a message names it). */
+export function noteIdentityRead(index: number): void {
+  if (access) access.push(IDENTITIES, String(index));
 }
 
 class TrackedMap<V> extends Map<string, V> {
