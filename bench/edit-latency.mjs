@@ -193,7 +193,8 @@ try {
   console.log(`edit-latency: ${CHANGESETS} changesets, ${(text.length / 1024 / 1024).toFixed(2)} MB YAML + ${Math.floor((CHANGESETS + 2) / 5)} SQL files; edit at line ${editLine + 1}`);
   console.log(`  open → first diagnostics: ${openMs.toFixed(0)} ms (${baseline} diagnostics)`);
   console.log(`  ${EDITS} edits, didChange → publishDiagnostics: p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms (target p95 < ${TARGET_P95_MS} ms: ${p95 < TARGET_P95_MS ? 'met' : 'MISSED'})`);
-  console.log(`  first edits: ${times.slice(0, 6).map((t) => t.toFixed(0)).join(', ')} ms; p95 without the first 5: ${percentile([...times.slice(5)].sort((a, b) => a - b), 95).toFixed(1)} ms`);
+  const later = times.slice(5).sort((a, b) => a - b);
+  console.log(`  first edits: ${times.slice(0, 6).map((t) => t.toFixed(0)).join(', ')} ms${later.length ? `; p95 without the first 5: ${percentile(later, 95).toFixed(1)} ms` : ''}`);
   console.log(`  server CPU time per edit: ${cpuPerEdit.toFixed(1)} ms (user + system; wall-clock latency also includes waiting for a CPU on a busy machine: load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`);
   if (threads.length) console.log(`    of which ${threads.map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`).join(', ')}`);
   console.log(`  server RSS after the run: ${rss}`);
