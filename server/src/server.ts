@@ -216,7 +216,8 @@ function samePublished(published: Published | undefined, findings: Finding[]): b
   return true;
 }
 
-const diagnostics = new WeakMap<Finding, Diagnostic>();
+/** each finding's diagnostic, made once (kept on the finding: a WeakMap lookup per finding per keystroke cost more) */
+const diagnostics = hiddenSlot<Diagnostic>('diagnostic');
 
 function diagnosticOf(finding: Finding): Diagnostic {
   let diagnostic = diagnostics.get(finding);

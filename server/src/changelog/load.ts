@@ -151,8 +151,18 @@ export class ChangelogCache {
     return file;
   }
 
+  /** A sqlFile's file as a tree's files list holds it: the same object while its text is the same (a keystroke elsewhere makes none). */
+  rawFile(path: string, text: string): ChangelogFile {
+    let file = this.rawFiles.get(path);
+    if (!file || file.text !== text) this.rawFiles.set(path, (file = { path, kind: 'raw-sql', text, changesets: [], includes: [], properties: [], findings: [] }));
+    return file;
+  }
+
+  private readonly rawFiles = new Map<string, ChangelogFile>();
+
   clear(): void {
     this.files.clear();
+    this.rawFiles.clear();
     this.sqlFiles.clear();
     this.yamlChunks.clear();
     this.lineIndexes.clear();
@@ -438,9 +448,7 @@ class ChangelogLoader {
     const users = this.changelog.sqlFiles.get(path);
     if (users) users.push(change);
     else this.changelog.sqlFiles.set(path, [change]);
-    if (!this.changelog.files.has(path)) {
-      this.changelog.files.set(path, { path, kind: 'raw-sql', text: raw, changesets: [], includes: [], properties: [], findings: [] });
-    }
+    if (!this.changelog.files.has(path)) this.changelog.files.set(path, this.cache.rawFile(path, raw));
   }
 
   private analyseChangeset(changeset: Changeset): void {
