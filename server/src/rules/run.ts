@@ -47,7 +47,7 @@ export class LintMemo {
     statements: ChangesetStatement[][];
     lineAbove: string[];
     /** where each changeset was: the loader moves a kept changeset's positions in place */
-    ranges: number[];
+    ranges: Int32Array;
     findings: Finding[][];
     /** per changeset: the schema entries its work touched, each with its state just after the changeset */
     touched: Touched[];
@@ -101,7 +101,7 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
   let last = memo?.last && memo.last.inputs.every((v, i) => v === inputs[i]) ? memo.last : undefined;
   // per changeset, what the next lint compares (made in the walk below, while the changeset is at hand)
   const lineAbove: string[] = [];
-  const ranges: number[] = [];
+  const ranges = new Int32Array(changelog.changesets.length * 4);
   const ignores = memo ? new IgnoresAbove(lines) : undefined;
   const findingsByChangeset: Finding[][] = [];
   const touchedByChangeset: Touched[] = [];
@@ -147,7 +147,10 @@ export function lintChangelog(changelog: Changelog, options: LintOptions = {}): 
     const changeset = changelog.changesets[i];
     const statements = statementsByChangeset[i];
     const { start, end } = changeset.range;
-    ranges.push(start.line, start.character, end.line, end.character);
+    ranges[i * 4] = start.line;
+    ranges[i * 4 + 1] = start.character;
+    ranges[i * 4 + 2] = end.line;
+    ranges[i * 4 + 3] = end.character;
     const above = ignores ? ignores.above(changeset) : '';
     lineAbove.push(above);
     if (
@@ -372,7 +375,7 @@ function keepSnapshot(memo: LintMemo, end: number, schema: Schema): void {
   }
 }
 
-function sameRange(before: number[], now: number[], i: number): boolean {
+function sameRange(before: Int32Array, now: Int32Array, i: number): boolean {
   const p = i * 4;
   return before[p] === now[p] && before[p + 1] === now[p + 1] && before[p + 2] === now[p + 2] && before[p + 3] === now[p + 3];
 }
