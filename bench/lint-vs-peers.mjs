@@ -8,11 +8,12 @@
 // Wall time from process start to exit, median of RUNS runs after one warm-up; ratios printed. Target: pgcs's wall
 // time at most squawk's. Beside it, on Linux, the CPU time (user + system) of each tool, which another busy process on
 // the machine changes far less than the wall time. pgcs runs twice over: cold (an empty parsed-file store for every run, as a fresh CI
-// machine) and warm (a store the warm-up run filled, as a developer's machine or a CI cache).
+// machine) and warm (a store the warm-up run filled, as a developer's machine or a CI cache); on the generated tree
+// a third time, warm with one of its files edited before each run (a CI run of a branch that changed one file).
 //
 //   npm run build && node bench/lint-vs-peers.mjs [--runs 3] [--changesets 2000] [--keep]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -75,11 +76,13 @@ const warmStore = (label) => () => ({ ...process.env, PGCS_CACHE_DIR: join(work,
 
 function measure(label, commands, cwd) {
   const results = {};
-  for (const [tool, { command, env }] of Object.entries(commands)) {
+  for (const [tool, { command, env, before }] of Object.entries(commands)) {
+    before?.();
     const warm = timed(command, cwd, env);
     const times = [];
     const cpu = [];
     for (let i = 0; i < RUNS; i++) {
+      before?.();
       const run = timed(command, cwd, env);
       times.push(run.ms);
       cpu.push(run.cpuMs);
@@ -101,11 +104,16 @@ function measure(label, commands, cwd) {
   return results;
 }
 
-/** pgcs cold and warm, squawk and the Postgres Language Server: the rows of one measurement */
-function tools(label, pgcsArgs, sqlFiles) {
+/**
+ * pgcs cold and warm, squawk and the Postgres Language Server: the rows of one measurement. With `edit` (a change
+ * to one file of the tree), pgcs warm once more with that edit made before each run: a CI run of a branch that
+ * changed one file, its cache folder kept from the run before.
+ */
+function tools(label, pgcsArgs, sqlFiles, edit) {
   return {
     'pgcs (cold store)': { command: [...pgcs, ...pgcsArgs], env: coldStore },
     'pgcs (warm store)': { command: [...pgcs, ...pgcsArgs], env: warmStore(label) },
+    ...(edit ? { 'pgcs (warm, 1 file edited)': { command: [...pgcs, ...pgcsArgs], env: warmStore(label), before: edit } } : {}),
     squawk: { command: [...squawk, '--reporter', 'json', ...sqlFiles] },
     'postgres-language-server': { command: [...pgls, 'check', '--disable-db', '--colors=off', '--files-max-size=104857600', ...sqlFiles] },
   };
@@ -152,8 +160,11 @@ if (existsSync(join(corpus, 'MANIFEST.tsv'))) {
 // ---- 2. a generated 2,000-changeset tree ----------------------------------------------------------------------
 const generated = join(work, 'generated');
 const { bytes, files: generatedSql } = writeGeneratedTree(generated);
+// the edit: a comment line more at the end of a file in the middle of the tree (the findings stay the same)
+let edits = 0;
+const editOneFile = () => appendFileSync(generatedSql[Math.floor(generatedSql.length / 2)], `-- edit ${++edits}\n`);
 measure(`generated tree: ${CHANGESETS} changesets, ${(bytes / 1e6).toFixed(1)} MB in ${generatedSql.length} formatted SQL files`,
-  tools('generated', ['lint', '--format', 'json', join(generated, 'changelog.yaml')], generatedSql), work);
+  tools('generated', ['lint', '--format', 'json', join(generated, 'changelog.yaml')], generatedSql, editOneFile), work);
 
 function pad(i) {
   return String(i).padStart(4, '0');
