@@ -192,12 +192,18 @@ function publishAll(): void {
 interface Published {
   findings: Finding[];
   /** start line, start character, end line, end character per finding: the loader moves kept findings' ranges in place */
-  positions: number[];
+  positions: Int32Array;
 }
 
 function publishedOf(findings: Finding[]): Published {
-  const positions: number[] = [];
-  for (const { range } of findings) positions.push(range.start.line, range.start.character, range.end.line, range.end.character);
+  const positions = new Int32Array(findings.length * 4);
+  for (let i = 0; i < findings.length; i++) {
+    const { start, end } = findings[i].range;
+    positions[i * 4] = start.line;
+    positions[i * 4 + 1] = start.character;
+    positions[i * 4 + 2] = end.line;
+    positions[i * 4 + 3] = end.character;
+  }
   return { findings, positions };
 }
 
