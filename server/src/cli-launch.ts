@@ -12,11 +12,20 @@ import { cacheFolder } from './cache-folder';
 
 const main = nodePath.join(__dirname, 'cli-main.js');
 
+/**
+ * `lint` mostly answers from the findings it kept and runs little of the bundle: its cache holds what ran up to its
+ * first wait, which is quicker to load than all a whole lint compiled. The other commands (update, status, …) run
+ * most of their code every time: theirs is made when the command is done and holds every function it compiled.
+ * Each kind has its own file, so that neither loads the other's.
+ */
+const SHORT_CACHE_COMMANDS = new Set(['lint']);
+const shortCache = SHORT_CACHE_COMMANDS.has(process.argv[2] ?? '');
+
 function codeCacheFile(): string | undefined {
   const folder = cacheFolder();
   if (folder === undefined) return undefined;
   const bundle = fs.statSync(main);
-  return nodePath.join(folder, `code-cache-${bundle.size}-${Math.round(bundle.mtimeMs)}.bin`);
+  return nodePath.join(folder, `code-cache-${bundle.size}-${Math.round(bundle.mtimeMs)}-${shortCache ? 'lint' : 'engine'}.bin`);
 }
 
 function readOrUndefined(file: string): Buffer | undefined {
@@ -71,6 +80,8 @@ if (file === undefined) {
 } else {
   const cachedData = readOrUndefined(file);
   const script = runBundle(cachedData);
-  // made when the command is done, so that it holds every function the command compiled
-  if (!cachedData || script.cachedDataRejected) process.once('beforeExit', () => writeCodeCache(file!, script));
+  if (!cachedData || script.cachedDataRejected) {
+    if (shortCache) writeCodeCache(file, script);
+    else process.once('beforeExit', () => writeCodeCache(file!, script));
+  }
 }
