@@ -5,13 +5,13 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PropertyScope } from '../../server/src/changelog/properties';
 import { parseYamlChangelog, YamlChunkCache } from '../../server/src/changelog/yaml-changelog';
+import { modelText } from '../fixtures/model-text';
 
 const corpus = path.resolve(__dirname, '../../../shared/corpus/realworld');
 
-/** the whole model as text (the SQL layer's `parsed` aside; offsets as plain arrays) */
+/** the whole model as text (model-text.ts) */
 function snapshot(file: string, text: string, chunks?: YamlChunkCache): string {
-  const parsed = parseYamlChangelog(file, text, { logicalPath: 'db/changelog.yaml', properties: new PropertyScope({ who: 'bench' }), chunks });
-  return JSON.stringify(parsed, (key, value) => (key === 'parsed' ? undefined : value instanceof Int32Array ? Array.from(value) : value));
+  return modelText(parseYamlChangelog(file, text, { logicalPath: 'db/changelog.yaml', properties: new PropertyScope({ who: 'bench' }), chunks }));
 }
 
 function rng(seed: number): () => number {

@@ -235,7 +235,8 @@ export class MappedText {
     const sql: SqlText = {
       text: this.text,
       file,
-      baseOffset: this.start,
+      // (its offsets, when it has them, are the file's own)
+      baseOffset: this.offsets ? 0 : this.start,
       splitStatements: options.splitStatements,
       stripComments: options.stripComments,
     };

@@ -427,7 +427,7 @@ class ChangelogLoader {
       // Liquibase hashes the file as written (BOM removed) but executes it with ${…} expanded
       const bom = raw.charCodeAt(0) === 0xfeff ? 1 : 0;
       const body = raw.slice(bom);
-      const identity = new Int32Array(body.length + 1).map((_, i) => i + bom);
+      const identity = new Int32Array(body.length + 1).map((_, i) => i);
       const expanded = scope.expandWithOffsets(body, identity);
       return {
         text: expanded.text,
@@ -603,7 +603,7 @@ function rawSqlChangelog(path: string, text: string, logicalPath: string, scope:
   const lines = new LineIndex(text);
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const body = text.slice(bom);
-  const identity = new Int32Array(body.length + 1).map((_, i) => i + bom);
+  const identity = new Int32Array(body.length + 1).map((_, i) => i);
   const expanded = scope.expandWithOffsets(body, identity);
   const whole = lines.range(bom, text.length);
   const sql: SqlText = {

@@ -93,8 +93,9 @@ export interface SqlText {
   /** the file that holds the SQL (a changelog for inline SQL, the .sql file for sqlFile) */
   file: string;
   /**
-   * offsets[i] = UTF-16 offset in the file text of text[i]; offsets[text.length] = the offset just after
-   * the last character. Absent when text is a verbatim slice of the file starting at `baseOffset`.
+   * baseOffset + offsets[i] = UTF-16 offset in the file text of text[i]; offsets[text.length]: just after the last
+   * character. Absent when text is a verbatim slice of the file starting at `baseOffset`. Relative to baseOffset, so
+   * that moving the text in its file (an edit above it) changes one number.
    */
   offsets?: Int32Array;
   baseOffset: number;

@@ -935,14 +935,14 @@ class YamlChangelogReader {
 
   private sqlText(node: Scalar, options: { splitStatements: boolean; stripComments: boolean; endDelimiter?: string }): SqlText {
     const value = node.value == null ? '' : typeof node.value === 'string' ? node.value : String(node.value);
+    // offsets in the text read (a chunk of the file, at this.base)
     const offsets = scalarOffsets(node, value, this.source);
-    if (this.base) for (let i = 0; i < offsets.length; i++) offsets[i] += this.base;
     const expanded = this.options.properties.expandWithOffsets(value, offsets);
     const sql: SqlText = {
       text: expanded.text,
       file: this.path,
       offsets: expanded.offsets,
-      baseOffset: 0,
+      baseOffset: this.base,
       splitStatements: options.splitStatements,
       stripComments: options.stripComments,
       endDelimiter: options.endDelimiter,
@@ -962,9 +962,9 @@ class YamlChangelogReader {
       const name = match[1];
       if (name !== 'changeSet' && name !== 'include' && name !== 'includeAll' && name !== 'property' && !changeTypes.has(name)) continue;
       // from the dash, not from the indentation before it
-      const start = sql.offsets![match.index! + (match[0].length - match[0].trimStart().length)];
+      const start = sql.baseOffset + sql.offsets![match.index! + (match[0].length - match[0].trimStart().length)];
       const lineEnd = sql.text.indexOf('\n', match.index!);
-      const end = sql.offsets![lineEnd < 0 ? sql.text.length : lineEnd];
+      const end = sql.baseOffset + sql.offsets![lineEnd < 0 ? sql.text.length : lineEnd];
       this.report(
         'yaml-swallowed-changeset',
         'error',
@@ -1192,12 +1192,7 @@ function moveItem(item: CachedItem, offset: number, line: number): void {
   const lines = line - item.line;
   const characters = offset - item.offset;
   if (lines) for (const p of item.positions) p.line += lines;
-  if (characters) {
-    for (const sql of item.sqlTexts) {
-      if (sql.offsets) for (let i = 0; i < sql.offsets.length; i++) sql.offsets[i] += characters;
-      else sql.baseOffset += characters;
-    }
-  }
+  if (characters) for (const sql of item.sqlTexts) sql.baseOffset += characters;
   item.offset = offset;
   item.line = line;
 }

@@ -110,12 +110,13 @@ function strictlyBefore(a: Position, b: Position): boolean {
 
 /** the index in the SQL text of a file offset (the inverse of fileOffset) */
 function sqlIndexOf(sql: SqlText, offset: number): number {
-  if (!sql.offsets) return Math.max(0, Math.min(sql.text.length, offset - sql.baseOffset));
+  const relative = offset - sql.baseOffset;
+  if (!sql.offsets) return Math.max(0, Math.min(sql.text.length, relative));
   let lo = 0;
   let hi = sql.text.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sql.offsets[mid] < offset) lo = mid + 1;
+    if (sql.offsets[mid] < relative) lo = mid + 1;
     else hi = mid;
   }
   return lo;

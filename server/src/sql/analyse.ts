@@ -25,7 +25,7 @@ export function sqlRange(sql: SqlText, lines: LineIndex, start: number, end: num
 
 export function fileOffset(sql: SqlText, index: number): number {
   const i = Math.max(0, Math.min(index, sql.text.length));
-  return sql.offsets ? sql.offsets[i] : sql.baseOffset + i;
+  return sql.baseOffset + (sql.offsets ? sql.offsets[i] : i);
 }
 
 function capitalise(message: string): string {

@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { LineIndex } from '../../../server/src/changelog/line-index';
 import { PropertyScope } from '../../../server/src/changelog/properties';
 import { parseYamlChangelog, YamlChunkCache } from '../../../server/src/changelog/yaml-changelog';
+import { modelText } from '../../fixtures/model-text';
 
 const FILE = '/virtual/changelog.yaml';
 
-/** the whole model as text (the SQL layer's `parsed` aside; offsets as plain arrays) */
+/** the whole model as text (model-text.ts) */
 function snapshot(text: string, chunks?: YamlChunkCache, lines?: LineIndex): string {
-  const parsed = parseYamlChangelog(FILE, text, { logicalPath: 'db/changelog.yaml', properties: new PropertyScope({}), chunks, lines });
-  return JSON.stringify(parsed, (key, value) => (key === 'parsed' ? undefined : value instanceof Int32Array ? Array.from(value) : value));
+  return modelText(parseYamlChangelog(FILE, text, { logicalPath: 'db/changelog.yaml', properties: new PropertyScope({}), chunks, lines }));
 }
 
 function rng(seed: number): () => number {
