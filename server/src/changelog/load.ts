@@ -79,27 +79,27 @@ export const diskReader: SourceReader = {
  * changed on disk is seen at once when the watcher reports it, and within `trustMs` when nothing does.
  */
 export class TrustedDisk implements SourceReader {
-  private readonly files = new Map<string, { at: number; text: string | undefined }>();
-  private readonly folders = new Map<string, { at: number; folder: boolean }>();
+  private readonly files = new Map<string, { at: number; value: string | undefined }>();
+  private readonly folders = new Map<string, { at: number; value: boolean }>();
 
   constructor(private readonly trustMs: number, private readonly base: SourceReader = diskReader, private readonly now: () => number = Date.now) {}
 
   readFile(path: string): string | undefined {
-    const now = this.now();
-    const known = this.files.get(path);
-    if (known && now - known.at < this.trustMs) return known.text;
-    const text = this.base.readFile(path);
-    this.files.set(path, { at: now, text });
-    return text;
+    return this.trusted(this.files, path, () => this.base.readFile(path));
   }
 
   isDirectory(path: string): boolean {
+    return this.trusted(this.folders, path, () => this.base.isDirectory(path));
+  }
+
+  /** what `known` holds for `path` while it is trusted, else what `read` answers now (kept from now on) */
+  private trusted<T>(known: Map<string, { at: number; value: T }>, path: string, read: () => T): T {
     const now = this.now();
-    const known = this.folders.get(path);
-    if (known && now - known.at < this.trustMs) return known.folder;
-    const folder = this.base.isDirectory(path);
-    this.folders.set(path, { at: now, folder });
-    return folder;
+    const hit = known.get(path);
+    if (hit && now - hit.at < this.trustMs) return hit.value;
+    const value = read();
+    known.set(path, { at: now, value });
+    return value;
   }
 
   listDirectory(path: string): string[] | undefined {
