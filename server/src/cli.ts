@@ -184,14 +184,10 @@ function thisBuild(): string | undefined {
 
 let keptParses: KeptParses | undefined;
 
-/**
- * The SQL parses kept for this root changelog (update parses only what it has none of). With none kept, the parser
- * is loaded now: its WASM compiles on V8's threads while this one reads the changelog.
- */
+/** The SQL parses kept for this root changelog (update parses only what it has none of); saved when main ends. */
 function keptParsesOf(root: string): KeptParses | undefined {
   const build = thisBuild();
   keptParses = build === undefined ? undefined : KeptParses.forRoot(cacheFolder(), build, root);
-  if (!keptParses?.any()) void initSqlParser().catch(() => undefined); // (a failure is met again where it is awaited)
   return keptParses;
 }
 
@@ -245,6 +241,9 @@ async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: 
   // nothing, and its errors come after the changelog's, as if it had been opened after.
   const root = rootOf(args);
   const kept = UPDATE_COMMANDS.has(args.command!) ? keptParsesOf(root) : undefined;
+  // with no parse kept, the parser loads now: its WASM compiles on V8's threads while this one reads the changelog
+  // (a failure is met again where the engine awaits it)
+  if (UPDATE_COMMANDS.has(args.command!) && !kept?.any()) void initSqlParser().catch(() => undefined);
   const opening = openTarget(args);
   opening.catch(() => undefined);
   // one turn of the event loop, for the socket to connect and the session's first message to leave (and the
@@ -267,7 +266,7 @@ async function openTarget(args: Arguments): Promise<{ target: ReturnType<typeof 
   return { target, driver: await open(args, target) };
 }
 
-async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>, opening: ReturnType<typeof openTarget>, keptParses?: KeptParses): Promise<T> {
+async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>, opening: ReturnType<typeof openTarget>, parses?: KeptParses): Promise<T> {
   const { target, driver } = await opening;
   try {
     const labelFilter = args.options.get('label-filter') ?? args.options.get('labels');
@@ -286,9 +285,9 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
       // the store's writing (the changelog's files and their checksums) overlaps the server's last stretch
       whileLastStretchRuns: () => {
         store?.save();
-        keptParses?.save();
+        parses?.save();
       },
-      keptParses,
+      keptParses: parses,
     });
     return await work(engine, changelog, args.options.get('format') === 'json');
   } finally {
