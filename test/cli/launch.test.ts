@@ -44,6 +44,27 @@ describe('the pgcs launcher', () => {
     expect(fs.readFileSync(file, 'utf8')).not.toBe('not a code cache');
   });
 
+  it("keeps the engine commands' cache apart, made at exit after the parser changed V8's flags, and the next run uses it", () => {
+    const cacheDir = nodePath.join(dir, 'engine');
+    fs.writeFileSync(nodePath.join(dir, 'apply.yaml'), 'databaseChangeLog:\n  - changeSet:\n      id: 1\n      author: a\n      changes:\n        - sql: CREATE TABLE users (id int)\n');
+    const update = (db: string) => {
+      const r = spawnSync(process.execPath, [cli, 'update', '--changelog-file', 'apply.yaml', '--url', `pglite:${nodePath.join(dir, db)}`], {
+        cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: cacheDir },
+      });
+      expect(r.status, r.stderr).toBe(0);
+    };
+    // the first update loads the SQL parser (no parse kept yet), whose WASM is compiled under --liftoff-only
+    update('db1');
+    const engineCaches = () => codeCaches(cacheDir).filter((name) => name.endsWith('-engine.bin'));
+    expect(engineCaches()).toHaveLength(1);
+    const file = nodePath.join(cacheDir, engineCaches()[0]);
+    const written = fs.readFileSync(file);
+    update('db2');
+    // V8 took it: a refused cache would have been written anew
+    expect(fs.readFileSync(file).equals(written)).toBe(true);
+    expect(codeCaches(cacheDir).filter((name) => name.endsWith('-lint.bin'))).toHaveLength(0);
+  });
+
   it('keeps nothing when PGCS_CACHE_DIR is empty', () => {
     const r = spawnSync(process.execPath, [cli, 'lint', 'changelog.yaml', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: '', HOME: nodePath.join(dir, 'home'), XDG_CACHE_HOME: '' } });
     expect(r.status).toBe(1);

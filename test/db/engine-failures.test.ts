@@ -2,7 +2,7 @@
 // cannot use. Every failure is one line on stderr naming where (file:line) and why (PostgreSQL's message),
 // never a stack trace, with the documented exit code (1: the command failed; 2: bad usage or input), and the
 // database is left exactly as before the failing changeset.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -311,6 +311,12 @@ describe.concurrent('input pgcs cannot use', () => {
       // the error itself is kept: the second run reports it from there
       expect(readFileSync(join(env.PGCS_CACHE_DIR, parsesKept()[0]), 'utf8')).toContain('syntax error at or near \\"TABEL\\"');
     }
+    // the second run answered from the kept parse: a kept message is what the next run reports
+    const keptFile = join(env.PGCS_CACHE_DIR, parsesKept()[0]);
+    writeFileSync(keptFile, readFileSync(keptFile, 'utf8').replace('at or near \\"TABEL\\"', 'at or near \\"KEPT\\"'));
+    const db = await freshDatabase('kept parse sentinel');
+    const fromKept = await pgcs(['update', '--changelog-file', 'changelog.yaml', '--url', db.url], { cwd, env });
+    expect(expectOneLineError(fromKept)).toMatch(/syntax error at or near "KEPT" \(nothing was done\)$/);
     const mended = workspace({ 'changelog.yaml': GOOD.replace('CREATE TABLE a (id int)', 'CREATE TABLE a (id int); CREATE TABLE b (id int)') });
     for (const run of ['parsed', 'kept']) {
       const db = await freshDatabase(`kept parse mended ${run}`);
