@@ -1,7 +1,7 @@
 // Diagnostics follow the editor: incremental edits, closing a document, and edits in an included file.
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brief, makeProject, range, removeProject, Severity, startServer, uriOf, withCode, withoutCode, writeFiles } from './helpers';
+import { brief, CHILD_CHANGELOG, makeProject, range, removeProject, Severity, startServer, uriOf, withCode, withoutCode, writeFiles } from './helpers';
 import type { LspClient } from './lsp-client';
 
 const root = [
@@ -23,15 +23,7 @@ const root = [
   '',
 ].join('\n');
 
-const child = [
-  'databaseChangeLog:', //                           0
-  '  - changeSet:',
-  '      id: c1',
-  '      author: bob',
-  '      changes:',
-  '        - sql: CREATE TABLE orders (id int)', //   5
-  '',
-].join('\n');
+const child = CHILD_CHANGELOG;
 
 const typo = {
   range: range(4, 6, 4, 17),

@@ -7,6 +7,17 @@ import { URI } from 'vscode-uri';
 import { RULES } from '../../server/src/rules/registry';
 import { LspClient } from './lsp-client';
 
+/** a changelog included as child.yaml by the editing and publishing tests' root: one changeset, c1 by bob */
+export const CHILD_CHANGELOG = [
+  'databaseChangeLog:', //                           0
+  '  - changeSet:',
+  '      id: c1',
+  '      author: bob',
+  '      changes:',
+  '        - sql: CREATE TABLE orders (id int)', //   5
+  '',
+].join('\n');
+
 export interface LspRange {
   start: { line: number; character: number };
   end: { line: number; character: number };

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from 'vscode-languageserver';
-import { brief, makeProject, range, removeProject, Severity, startServer, uriOf, withCode } from './helpers';
+import { brief, CHILD_CHANGELOG, makeProject, range, removeProject, Severity, startServer, uriOf, withCode } from './helpers';
 import type { LspClient } from './lsp-client';
 
 const root = [
@@ -20,15 +20,7 @@ const root = [
   '',
 ].join('\n');
 
-const child = [
-  'databaseChangeLog:', //                           0
-  '  - changeSet:',
-  '      id: c1',
-  '      author: bob',
-  '      changes:',
-  '        - sql: CREATE TABLE orders (id int)', //   5
-  '',
-].join('\n');
+const child = CHILD_CHANGELOG;
 
 let dir: string;
 let client: LspClient;
