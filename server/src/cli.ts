@@ -353,8 +353,9 @@ async function lint(args: Arguments): Promise<number> {
     const all = [...changelog.findings, ...safety];
     findings.push(...all.filter((f) => changed!.has(realPath(f.file)) && (!f.changeset || [...selected].some((c) => c.id === f.changeset!.id && c.author === f.changeset!.author))));
   }
-  // (a.file.localeCompare(b.file) compares as a Collator of the default locale does: one Collator is much faster)
-  const byFile = new Intl.Collator().compare;
+  // files in code-unit order (as git and squawk list them): the same on every machine, whatever its locale, and
+  // no ICU collator to load (~10 ms)
+  const byFile = (a: string, b: string) => (a === b ? 0 : a < b ? -1 : 1);
   findings.sort((a, b) => byFile(a.file, b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const base = process.cwd();
   const shownPaths = new Map<string, string>();
@@ -365,9 +366,10 @@ async function lint(args: Arguments): Promise<number> {
   };
   if (format === 'json') {
     const out = findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, file: shown(f.file), range: f.range, changeset: f.changeset ?? null }));
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    // one line, as eslint and squawk print JSON: a tree with thousands of findings would print megabytes of indentation
+    process.stdout.write(JSON.stringify(out) + '\n');
   } else if (format === 'sarif') {
-    process.stdout.write(JSON.stringify(sarifLog(findings, base, VERSION), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(sarifLog(findings, base, VERSION)) + '\n');
   } else if (format === 'github') {
     process.stdout.write(githubAnnotations(findings, base));
   } else {

@@ -2,7 +2,7 @@
 // Actions workflow commands (annotations on the pull request diff); which files changed since a git ref; and the
 // findings of a tree as the parsed-file store keeps them between runs.
 
-import { execFileSync } from 'node:child_process';
+import { childProcess } from './node-builtins';
 import * as nodePath from 'node:path';
 import type { Finding, Severity } from './changelog/model';
 import { RULES } from './rules/registry';
@@ -97,7 +97,7 @@ export class GitError extends Error {}
 export function filesChangedSince(ref: string, cwd: string): Set<string> {
   const git = (...args: string[]) => {
     try {
-      return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return childProcess().execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       const stderr = String((e as { stderr?: string }).stderr ?? (e as Error).message).trim().split('\n')[0];
       throw new GitError(`--changed-since ${ref}: ${stderr || 'git failed'}`);

@@ -66,6 +66,38 @@ describe('pgcs lint with a kept result', () => {
     }
   });
 
+  it('takes a kept result only for the inputs it was made from (result files are named by a short hash)', () => {
+    write({ 'inputs/changelog.yaml': 'databaseChangeLog:\n  - changeSet:\n      id: 1\n      author: a\n      changes:\n        - sql: ALTER TABLE ${t} RENAME COLUMN name TO full_name\n' });
+    const store = nodePath.join(dir, 'store-inputs');
+    const resultFiles = () => new Set(fs.readdirSync(store).filter((name) => name.endsWith('.result.json')));
+    const withProperty = (t: string) => rules(lint(store, 'inputs/changelog.yaml', '--format', 'json', `-Dt=${t}`).stdout);
+    expect(withProperty('users')).toEqual(['rename-column inputs/changelog.yaml']);
+    const ofUsers = [...resultFiles()][0];
+    expect(withProperty('(')).toEqual(['sql-syntax inputs/changelog.yaml']);
+    const ofSyntaxError = [...resultFiles()].find((name) => name !== ofUsers)!;
+    // the result of other inputs under this run's name, as two inputs whose hashes collide would leave it
+    fs.copyFileSync(nodePath.join(store, ofUsers), nodePath.join(store, ofSyntaxError));
+    expect(withProperty('(')).toEqual(['sql-syntax inputs/changelog.yaml']);
+  });
+
+  it('answers from the kept result without loading node:crypto or node:child_process (their loading is most of such a run)', () => {
+    write({ 'modules/changelog.yaml': ROOT, 'modules/more.sql': '--liquibase formatted sql\n--changeset a:2\nSELECT 1;\n', 'modules/all/001.sql': '--liquibase formatted sql\n--changeset a:3\nSELECT 2;\n' });
+    // a file changed within 2.5 s before a run is read and hashed again (its stat is not trusted yet)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2600);
+    const store = nodePath.join(dir, 'store-modules');
+    const preload = nodePath.join(dir, 'modules-loaded.cjs');
+    fs.writeFileSync(preload, "process.on('exit', () => process.stderr.write('MODULES ' + process.moduleLoadList.join(',') + '\\n'));\n");
+    const loaded = () => {
+      const r = spawnSync(process.execPath, ['--require', preload, cli, 'lint', 'modules/changelog.yaml'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: store } });
+      return new Set(/MODULES (.*)/.exec(r.stderr)![1].split(',').map((m) => m.replace('NativeModule ', '')));
+    };
+    // the first run parses and hashes what it read
+    expect(loaded().has('crypto')).toBe(true);
+    const kept = loaded();
+    expect(kept.has('crypto')).toBe(false);
+    expect(kept.has('child_process')).toBe(false);
+  });
+
   it('lints again when an included file, an includeAll folder, the config or a property changes', () => {
     write({ 'edit/changelog.yaml': ROOT, 'edit/more.sql': '--liquibase formatted sql\n--changeset a:2\nCREATE INDEX i ON users (name);\n', 'edit/all/001.sql': '--liquibase formatted sql\n--changeset a:3\nSELECT 1;\n' });
     const store = nodePath.join(dir, 'store-edit');

@@ -25,7 +25,7 @@
 // no `path`/`file` parameter naming another file): the checksum of a YAML changeset re-reads its source, which
 // costs as much again.
 
-import { createHash } from 'node:crypto';
+import { crypto } from '../node-builtins';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { cacheFolder } from '../cache-folder';
@@ -65,7 +65,7 @@ export class ParsedFileStore {
   /** the tree being loaded keeps the files it parses (beginTree) */
   private keepParsed = true;
   /** results of reads made in this run, to be written */
-  private readonly results = new Map<string, { reads: RecordedRead[]; value: unknown }>();
+  private readonly results = new Map<string, { inputs: string[]; reads: RecordedRead[]; value: unknown }>();
 
   /**
    * @param dir the folder of the entries (created when first written)
@@ -81,7 +81,7 @@ export class ParsedFileStore {
 
   /** the parsed file from the store, else `parse()`, stored for the next run */
   file(path: string, kind: ChangelogKind, text: string, logicalPath: string, propertiesKey: string, parse: () => ChangelogFile): ChangelogFile {
-    const key = createHash('sha256').update([this.build, kind, path, logicalPath, propertiesKey, text].join('\u0000')).digest('hex');
+    const key = crypto().createHash('sha256').update([this.build, kind, path, logicalPath, propertiesKey, text].join('\u0000')).digest('hex');
     if (!this.group) this.openGroup(path);
     this.group!.keys.add(key);
     let file: ChangelogFile | undefined;
@@ -151,23 +151,25 @@ export class ParsedFileStore {
    * it was made from (recorded-reads.ts) still answers the same (`value`), and whether one was ever kept (`seen`).
    */
   keptResult<T>(inputs: string[]): { value: T | undefined; seen: boolean } {
-    const kept = this.readJson(this.resultKey(inputs)) as { reads?: RecordedRead[]; value?: T } | undefined;
-    if (!kept || !Array.isArray(kept.reads) || kept.value === undefined) return { value: undefined, seen: kept !== undefined };
+    const kept = this.readJson(this.resultKey(inputs)) as { inputs?: string[]; reads?: RecordedRead[]; value?: T } | undefined;
+    if (!kept || !sameInputs(kept.inputs, inputs) || !Array.isArray(kept.reads) || kept.value === undefined) return { value: undefined, seen: kept !== undefined };
     return { value: readsStillHold(kept.reads) ? kept.value : undefined, seen: true };
   }
 
   /** Keeps a result made from these reads (written by save()). */
   keepResult(inputs: string[], reads: RecordedRead[], value: unknown): void {
-    this.results.set(this.resultKey(inputs), { reads, value });
+    this.results.set(this.resultKey(inputs), { inputs, reads, value });
   }
 
+  // not SHA-256: loading node:crypto alone costs a lint answered from here ~5 ms. A result keeps its inputs, so two
+  // inputs that hash alike only miss.
   private resultKey(inputs: string[]): string {
-    return `${createHash('sha256').update([this.build, 'result', ...inputs].join('\u0000')).digest('hex')}.result`;
+    return `${fnv1a64([this.build, 'result', ...inputs].join('\u0000'))}.result`;
   }
 
   /** A tree starts loading at `path`: its pack (of the last run that loaded a tree from there) is read. */
   private openGroup(path: string): void {
-    const pack = `${createHash('sha256').update([this.build, 'pack', path].join('\u0000')).digest('hex')}.pack`;
+    const pack = `${crypto().createHash('sha256').update([this.build, 'pack', path].join('\u0000')).digest('hex')}.pack`;
     this.group = { pack, keys: new Set(), keepsParsed: this.keepParsed };
     this.groups.push(this.group);
     if (this.packLines.has(pack)) return;
@@ -541,4 +543,20 @@ function isPlain(v: object): boolean {
 /** an SqlText's parse (the SQL layer fills it later, and parses again what it needs) */
 function skipped(owner: object, key: string): boolean {
   return key === 'parsed' && 'baseOffset' in owner && 'splitStatements' in owner;
+}
+
+function sameInputs(kept: unknown, inputs: string[]): boolean {
+  return Array.isArray(kept) && kept.length === inputs.length && kept.every((input, i) => input === inputs[i]);
+}
+
+/** FNV-1a over UTF-16 code units, two 32-bit lanes with different offset bases: 16 hex digits */
+function fnv1a64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    a = Math.imul(a ^ unit, 0x01000193);
+    b = Math.imul(b ^ unit, 0x01000193);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }

@@ -7,7 +7,7 @@
 // stat taken well after the file's last change is trusted that way (a write within the file system's timestamp
 // granularity could keep the stat): a file changed just before it was read is read and compared again.
 
-import { createHash } from 'node:crypto';
+import { crypto } from '../node-builtins';
 import * as fs from 'node:fs';
 import { diskReader, type SourceReader } from './load';
 
@@ -86,7 +86,7 @@ function sameNames(a: string[], b: string[]): boolean {
 }
 
 function textHash(text: string): string {
-  return createHash('sha256').update(text).digest('base64');
+  return crypto().createHash('sha256').update(text).digest('base64');
 }
 
 /** the file's stat when its last change is old enough for the stat to tell a later change */

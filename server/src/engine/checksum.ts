@@ -15,7 +15,7 @@
 //   changeset checksum  "N:" + md5(NFC(concat of "<change checksum>:", then "<modifySql visitor checksum>;")); v9 skips
 //                       changes whose dbms excludes postgresql (a changeset left with no change gets md5 of "").
 
-import { createHash } from 'node:crypto';
+import { crypto } from '../node-builtins';
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Change, Changeset } from '../changelog/model';
@@ -44,7 +44,7 @@ export interface StoredChecksum {
 }
 
 function md5(data: string | Uint8Array): string {
-  return createHash('md5').update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).digest('hex');
+  return crypto().createHash('md5').update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data).digest('hex');
 }
 
 /** CheckSum.compute(String): the text normalised (LF, no U+FFFD, NFC) and hashed as UTF-8 */

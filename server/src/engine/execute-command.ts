@@ -3,7 +3,7 @@
 // `timeout` (`30`, `10s`, `5m`, `1h`), and a failure when it exits with anything but 0. It runs when the changeset
 // runs, inside the changeset's transaction as far as the database is concerned.
 
-import { spawn } from 'node:child_process';
+import { childProcess } from '../node-builtins';
 import { release } from 'node:os';
 import type { Change } from '../changelog/model';
 import { asRaw, Params, type Raw } from './generate-columns';
@@ -69,7 +69,7 @@ export function commandString(command: ShellCommand): string {
 export function runShellCommand(command: ShellCommand, log: (output: string) => void = () => undefined): Promise<void> {
   if (command.os.length > 0 && !command.os.includes(javaOsName())) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const child = spawn(command.executable, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = childProcess().spawn(command.executable, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));

@@ -11,7 +11,7 @@
 
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { zlib } from '../node-builtins';
 import type { Change } from '../changelog/model';
 import { resolveDataFile } from './checksum';
 import { CsvError, type CsvRecord, readCsv } from './csv';
@@ -125,7 +125,7 @@ export function readLoadData(change: Change, changelogFile: string, readBytes: (
   if (path === undefined || bytes === undefined) {
     throw new GenerateError(`CSV file '${s.file}' not found${s.relativeToChangelogFile ? ` next to ${relative(changelogFile)}` : ''}`);
   }
-  const text = decode(path.toLowerCase().endsWith('.gz') ? gunzipSync(bytes) : bytes, s.encoding, path);
+  const text = decode(path.toLowerCase().endsWith('.gz') ? zlib().gunzipSync(bytes) : bytes, s.encoding, path);
   let records: CsvRecord[];
   try {
     records = readCsv(text, s.separator.charAt(0), s.quote);

@@ -3,7 +3,7 @@
 // trees, which running does not read). An update of SQL it has run before (on another database; a CI machine that
 // keeps the cache folder) then loads no parser and parses nothing. One file per root changelog and build of pgcs
 // (a new build may parse differently), holding the texts of the last run that learnt something.
-import { createHash } from 'node:crypto';
+import { crypto } from '../node-builtins';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import type { SqlText } from '../changelog/model';
@@ -35,7 +35,7 @@ export class KeptParses {
   /** The parses kept for this root changelog under `folder` (the CLI's cache folder, if any) by this build. */
   static forRoot(folder: string | undefined, build: string, root: string): KeptParses {
     if (folder === undefined) return new KeptParses(undefined);
-    return new KeptParses(nodePath.join(folder, `${createHash('sha256').update(`${build}\0${root}`).digest('hex')}.parses.json`));
+    return new KeptParses(nodePath.join(folder, `${crypto().createHash('sha256').update(`${build}\0${root}`).digest('hex')}.parses.json`));
   }
 
   /** Whether any parse is kept (none: the first update of this changelog, or no cache folder). */
@@ -88,7 +88,7 @@ export class KeptParses {
 
 /** the text and every option that changes how it is split */
 function keyOf(sql: SqlText): string {
-  return createHash('md5')
+  return crypto().createHash('md5')
     .update(`${sql.splitStatements ? 1 : 0}${sql.stripComments ? 1 : 0}${sql.endDelimiter ?? ''}\0`)
     .update(sql.text)
     .digest('base64');

@@ -32,7 +32,7 @@
 // A lock from another host (shared network directory) is never considered stale: delete it by hand.
 // The lock is released on close(), and on process exit if close() was never called.
 
-import { randomBytes } from 'node:crypto';
+import { crypto, zlib } from '../../node-builtins';
 import {
   linkSync,
   mkdirSync,
@@ -48,7 +48,6 @@ import {
   closeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
-import { gunzipSync } from 'node:zlib';
 import { basename, dirname, join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { ConnectionError, type PgliteTarget } from '../connection-url';
@@ -228,7 +227,7 @@ async function startFromTemplate(
     meta = JSON.parse(readFileSync(join(target.templateCacheDir, TEMPLATE_META), 'utf8')) as TemplateMeta;
     // decompressed here, not by PGlite: a corrupt file then fails in this try, whereas PGlite's
     // DecompressionStream reports it as an unhandled stream error
-    tar = gunzipSync(readFileSync(join(target.templateCacheDir, TEMPLATE_FILE)));
+    tar = zlib().gunzipSync(readFileSync(join(target.templateCacheDir, TEMPLATE_FILE)));
     if (tar.length < 512 || tar.toString('latin1', 257, 262) !== 'ustar') throw new Error('not a tar archive');
   } catch {
     return undefined;
@@ -292,7 +291,7 @@ async function saveTemplate(target: PgliteTarget, db: PGlite): Promise<void> {
     const dump = await db.dumpDataDir('gzip');
     const bytes = Buffer.from(await dump.arrayBuffer());
     mkdirSync(cache, { recursive: true });
-    const tmp = `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const tmp = `.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(join(cache, TEMPLATE_FILE + tmp), bytes);
     renameSync(join(cache, TEMPLATE_FILE + tmp), join(cache, TEMPLATE_FILE));
     const meta: TemplateMeta = { version: rows[0].version, created: new Date().toISOString() };
@@ -388,7 +387,7 @@ async function acquireDirLock(target: PgliteTarget, options: DriverOptions): Pro
 
 /** Atomically create the lock file with its full content: true if we got it, false if it exists. */
 function tryCreateLock(lockPath: string, content: string): boolean {
-  const tmp = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${lockPath}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(tmp, content);
   try {
     linkSync(tmp, lockPath);
@@ -465,7 +464,7 @@ function recoveredMessage(target: PgliteTarget, lockPath: string, holder: LockHo
 /** true when this call removed the stale lock (several waiters may race for it: one of them does). */
 function removeStaleLock(lockPath: string, raw: string): boolean {
   // rename first: only one of several waiters can move a given file, and we check we moved the stale one
-  const aside = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  const aside = `${lockPath}.stale.${process.pid}.${crypto().randomBytes(4).toString('hex')}`;
   try {
     renameSync(lockPath, aside);
   } catch {
