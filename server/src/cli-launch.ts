@@ -1,8 +1,11 @@
 // `pgcs`: starts the CLI (cli-main.js, the bundle of cli.ts beside this file) from V8's code cache of it.
 // Compiling the 1.3 MB bundle, and then each function it runs, is a fifth of a short run such as a lint whose
 // findings the store keeps; Node 20 keeps no code cache of its own. The cache sits in the parsed-file store's
-// folder (none when PGCS_CACHE_DIR is empty), named by the bundle's size and time. V8 refuses a cache made by
-// another V8, with other flags or for another source (it then compiles as usual), and a new one is written.
+// folder (none when PGCS_CACHE_DIR is empty), named by the bundle's size and time. Until that folder has one, the
+// cache `npm run build` made beside the bundle (build.mjs runs the CLI once) is taken: the first run on a machine
+// that built pgcs, with an empty cache folder (a fresh CI job), compiles no more than later ones. V8 refuses a
+// cache made by another V8, with other flags or for another source (it then compiles as usual), and a new one is
+// written in the folder.
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as nodePath from 'node:path';
@@ -21,11 +24,10 @@ const main = nodePath.join(__dirname, 'cli-main.js');
 const SHORT_CACHE_COMMANDS = new Set(['lint']);
 const shortCache = SHORT_CACHE_COMMANDS.has(process.argv[2] ?? '');
 
-function codeCacheFile(): string | undefined {
-  const folder = cacheFolder();
-  if (folder === undefined) return undefined;
+/** the cache's name: a bundle built again (the same size, perhaps: V8 checks only the length) has other names */
+function codeCacheName(): string {
   const bundle = fs.statSync(main);
-  return nodePath.join(folder, `code-cache-${bundle.size}-${Math.round(bundle.mtimeMs)}-${shortCache ? 'lint' : 'engine'}.bin`);
+  return `code-cache-${bundle.size}-${Math.round(bundle.mtimeMs)}-${shortCache ? 'lint' : 'engine'}.bin`;
 }
 
 function readOrUndefined(file: string): Buffer | undefined {
@@ -69,19 +71,22 @@ function writeCodeCache(file: string, script: vm.Script): void {
 setFlagsFromString('--liftoff-only');
 setFlagsFromString('--no-liftoff-only');
 
-let file: string | undefined;
+let name: string | undefined;
+let folder: string | undefined;
 try {
-  file = codeCacheFile();
+  folder = cacheFolder();
+  name = codeCacheName();
 } catch {
-  file = undefined;
+  name = undefined;
 }
-if (file === undefined) {
+if (folder === undefined || name === undefined) {
   require(main);
 } else {
-  const cachedData = readOrUndefined(file);
+  const file = nodePath.join(folder, name);
+  const cachedData = readOrUndefined(file) ?? readOrUndefined(nodePath.join(__dirname, name));
   const script = runBundle(cachedData);
   if (!cachedData || script.cachedDataRejected) {
     if (shortCache) writeCodeCache(file, script);
-    else process.once('beforeExit', () => writeCodeCache(file!, script));
+    else process.once('beforeExit', () => writeCodeCache(file, script));
   }
 }

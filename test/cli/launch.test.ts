@@ -1,15 +1,22 @@
-// dist/cli.js starts the CLI bundle from V8's code cache of it, kept in the parsed-file store's folder.
+// dist/cli.js starts the CLI bundle from V8's code cache of it, kept in the parsed-file store's folder, or until
+// that folder has one, the cache npm run build made beside the bundle.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const cli = nodePath.resolve(__dirname, '../../dist/cli.js');
+const dist = nodePath.resolve(__dirname, '../../dist');
 let dir: string;
+/** a copy of the launcher and the bundle, written now: the caches the build made are not for it (another time) */
+let cli: string;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'pgcs-launch-'));
+  fs.mkdirSync(nodePath.join(dir, 'bin'));
+  for (const name of ['cli.js', 'cli-main.js', 'libpg-query.wasm']) fs.copyFileSync(nodePath.join(dist, name), nodePath.join(dir, 'bin', name));
+  fs.symlinkSync(nodePath.resolve(dist, '../node_modules'), nodePath.join(dir, 'node_modules'));
+  cli = nodePath.join(dir, 'bin/cli.js');
   fs.writeFileSync(nodePath.join(dir, 'changelog.yaml'), 'databaseChangeLog:\n  - changeSet:\n      id: 1\n      author: a\n      changes:\n        - sql: ALTER TABLE users RENAME COLUMN name TO full_name\n');
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -63,6 +70,16 @@ describe('the pgcs launcher', () => {
     // V8 took it: a refused cache would have been written anew
     expect(fs.readFileSync(file).equals(written)).toBe(true);
     expect(codeCaches(cacheDir).filter((name) => name.endsWith('-lint.bin'))).toHaveLength(0);
+  });
+
+  it('starts from the cache npm run build made until the folder has one: the first run compiles no more than later ones', () => {
+    const built = fs.readdirSync(dist).filter((name) => /^code-cache-.*-(lint|engine)\.bin$/.test(name));
+    expect(built.map((name) => name.replace(/.*-/, '')).sort()).toEqual(['engine.bin', 'lint.bin']);
+    const cacheDir = nodePath.join(dir, 'built');
+    const r = spawnSync(process.execPath, [nodePath.join(dist, 'cli.js'), 'lint', 'changelog.yaml', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: cacheDir } });
+    expect(r.status, r.stderr).toBe(1);
+    // V8 took the build's cache: a refused one (or none) would have been written into the folder
+    expect(codeCaches(cacheDir)).toEqual([]);
   });
 
   it('keeps nothing when PGCS_CACHE_DIR is empty', () => {
