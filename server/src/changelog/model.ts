@@ -174,6 +174,8 @@ export interface Changeset {
   rollback: Rollback;
   /** position in execution order across the whole include tree (0-based) */
   index: number;
+  /** a YAML changeset with a `modifySql` key: its visitors are read from its source when its SQL or checksum is made */
+  hasModifySql?: true;
 }
 
 export interface Include {

@@ -628,6 +628,7 @@ class YamlChangelogReader {
         return;
       }
       case 'modifySql':
+        changeset.hasModifySql = true;
         return;
     }
     if (changeTypes.has(e.key)) {

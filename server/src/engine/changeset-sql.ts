@@ -209,7 +209,8 @@ export function forwardStatements(changeset: Changeset, context: SqlContext): Pl
  * contexts and labels are not looked at), and for a rollback only those with applyToRollback.
  */
 function visitorsOf(changeset: Changeset, rollback: boolean): SqlVisitor[] {
-  if (changeset.kind !== 'yaml') return [];
+  // (looking for them costs a stat of the changeset's file: most changesets have none)
+  if (changeset.kind !== 'yaml' || !changeset.hasModifySql) return [];
   return modifySqlVisitors(changeset).filter((v) => (!v.dbms || dbmsIncludesPostgres(v.dbms)) && (!rollback || v.applyToRollback));
 }
 

@@ -271,7 +271,7 @@ function computeChangesetChecksum(changeset: Changeset, version: number, options
     input += changeChecksum(change, { ...changeOptions, version }) + ':';
   }
   // then each modifySql visitor's checksum and ';' (ChangeSet.generateCheckSum)
-  if (changeset.kind === 'yaml') for (const text of sqlVisitorTexts(changeset, { readFile: options.readFile, version })) input += computeFromString(text, version) + ';';
+  if (changeset.kind === 'yaml' && changeset.hasModifySql) for (const text of sqlVisitorTexts(changeset, { readFile: options.readFile, version })) input += computeFromString(text, version) + ';';
   return computeFromString(input, version);
 }
 
