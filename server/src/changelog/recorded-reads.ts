@@ -63,6 +63,9 @@ export function recordingReader(): { reader: SourceReader; reads: () => Recorded
 export function readsStillHold(reads: RecordedRead[]): boolean {
   const statOf = statCache();
   for (const read of reads) {
+    // most reads that found nothing were candidate paths of an include or the search path: that they are still
+    // absent is told without a stat (existsSync makes no Stats object), a third of the time
+    if (((read.kind === 'file' && read.hash === null) || (read.kind === 'folder' && !read.folder)) && !fs.existsSync(read.path)) continue;
     if (read.kind === 'folder') {
       const stat = statOf(read.path);
       if ((!!stat && stat.isDirectory()) !== read.folder) return false;
