@@ -6,6 +6,12 @@ import type * as Crypto from 'node:crypto';
 import type * as ChildProcess from 'node:child_process';
 import type * as Zlib from 'node:zlib';
 
-export const crypto = (): typeof Crypto => require('node:crypto');
-export const childProcess = (): typeof ChildProcess => require('node:child_process');
-export const zlib = (): typeof Zlib => require('node:zlib');
+export const crypto = (): typeof Crypto => builtin('node:crypto');
+export const childProcess = (): typeof ChildProcess => builtin('node:child_process');
+export const zlib = (): typeof Zlib => builtin('node:zlib');
+
+/** process.getBuiltinModule (Node 20.16+) works in ES modules too, where there is no require */
+function builtin<T>(id: string): T {
+  const get = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  return (get ? get.call(process, id) : require(id)) as T;
+}
