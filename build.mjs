@@ -10,6 +10,17 @@ const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 mkdirSync('dist', { recursive: true });
 
+// pg hashes passwords with WebCrypto, a trip through the thread pool per step; server/src/engine/drivers/pg-crypto.ts
+// does the same with node:crypto's synchronous functions (why: there)
+const pgCrypto = {
+  name: 'pg-crypto',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)utils(\.js)?$/ }, (args) =>
+      /[\\/]pg[\\/]lib[\\/]crypto[\\/]utils(\.js)?$/.test(join(args.resolveDir, args.path)) ? { path: join(process.cwd(), 'server/src/engine/drivers/pg-crypto.ts') } : undefined,
+    );
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -17,6 +28,7 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  plugins: [pgCrypto],
 };
 
 await Promise.all([
