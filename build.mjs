@@ -34,7 +34,9 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
   // PGlite finds its WASM and data files next to its own module (import.meta.url), so it stays a runtime dependency
-  build({ ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist', external: ['@electric-sql/pglite', 'pg-native'] }),
+  // the language server: server.js, a small launcher, runs server-main.js (the bundle of server.ts) from V8's code cache of it
+  build({ ...common, entryPoints: { 'server-main': 'server/src/server.ts' }, outdir: 'dist', external: ['@electric-sql/pglite', 'pg-native'] }),
+  build({ ...common, entryPoints: { server: 'server/src/server-launch.ts' }, outdir: 'dist' }),
   // the CLI: cli.js, a small launcher, runs cli-main.js (the bundle of cli.ts) from V8's code cache of it
   build({ ...common, entryPoints: { 'cli-main': 'server/src/cli.ts' }, outdir: 'dist', external: ['@electric-sql/pglite', 'pg-native'] }),
   build({ ...common, entryPoints: { cli: 'server/src/cli-launch.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } }),

@@ -72,7 +72,7 @@ if ('skip' in found) {
 
     it('ships the bundles, the grammar and the PGlite runtime files, and no sources, tests or source maps', () => {
       const files = listFiles(extensionDir);
-      for (const file of ['dist/extension.js', 'dist/server.js', 'dist/libpg-query.wasm', 'syntaxes/liquibase-sql.tmLanguage.json', 'node_modules/@electric-sql/pglite/dist/index.cjs', 'node_modules/@electric-sql/pglite/dist/pglite.wasm', 'node_modules/@electric-sql/pglite/dist/pglite.data', 'node_modules/@electric-sql/pglite/dist/initdb.wasm']) {
+      for (const file of ['dist/extension.js', 'dist/server.js', 'dist/server-main.js', 'dist/libpg-query.wasm', 'syntaxes/liquibase-sql.tmLanguage.json', 'node_modules/@electric-sql/pglite/dist/index.cjs', 'node_modules/@electric-sql/pglite/dist/pglite.wasm', 'node_modules/@electric-sql/pglite/dist/pglite.data', 'node_modules/@electric-sql/pglite/dist/initdb.wasm']) {
         expect(files).toContain(file);
       }
       expect(files.filter((f) => /\.(ts|map)$/.test(f) || /^(test|server|client|examples)\//.test(f))).toEqual([]);

@@ -34,7 +34,7 @@ describe("pg-crypto gives what pg's WebCrypto functions give", () => {
 
 describe('the bundles', () => {
   it("carry pg-crypto in place of pg's WebCrypto hashing (build.mjs)", () => {
-    for (const bundle of ['cli-main.js', 'server.js']) {
+    for (const bundle of ['cli-main.js', 'server-main.js']) {
       const text = readFileSync(join(__dirname, '../../../dist', bundle), 'utf8');
       expect(text).toContain('server/src/engine/drivers/pg-crypto.ts');
       expect(text).not.toContain('subtleCrypto.deriveBits');
