@@ -16,6 +16,7 @@ import { ConnectionError, type Driver, openDriver } from './engine/driver';
 import { displayPath, Engine, EngineError } from './engine/engine';
 import { FilterSyntaxError, parseContexts, parseExpression } from './engine/filters';
 import { LockTimeoutError, releaseLocks } from './engine/lock';
+import type { KeptSql } from './engine/changeset-sql';
 import { type ChecksumMemo, identity } from './engine/plan';
 import { TrackingTables } from './engine/tracking';
 import { verifyRollbacks } from './engine/verify';
@@ -196,6 +197,11 @@ function keptChecksums(): ChecksumMemo | undefined {
   return kept && { get: (changeset) => kept.checksum(changeset), set: (changeset, checksum) => kept.rememberChecksum(changeset, checksum) };
 }
 
+function keptSql(): KeptSql | undefined {
+  const kept = parsedFiles();
+  return kept && { get: (...at) => kept.generatedSql(...at), set: (...at) => kept.rememberGeneratedSql(...at) };
+}
+
 /** The root changelog's path: --changelog-file, else where it is under the search path. */
 function rootOf(args: Arguments): string {
   const file = args.options.get('changelog-file');
@@ -282,6 +288,7 @@ async function withConnection<T>(args: Arguments, changelog: Changelog, work: (e
       property: (name) => args.properties[name] ?? [...changelog.files.values()].flatMap((f) => f.properties).find((p) => p.name === name)?.value,
       log: progress,
       keptChecksums: keptChecksums(),
+      keptSql: keptSql(),
       // the store's writing (the changelog's files and their checksums) overlaps the server's last stretch
       whileLastStretchRuns: () => {
         store?.save();

@@ -37,6 +37,8 @@ interface Entry {
   encodedFile: unknown;
   /** MD5SUMs by the changeset's index in `file.changesets` */
   checksums: Record<number, string>;
+  /** the SQL of built-in changes, by generatedKey() */
+  generated: Record<string, string[]>;
   /** the line of the pack it was read from (written back as it is while the entry does not change) */
   line?: string;
   /** the packs that hold it as it is */
@@ -113,7 +115,7 @@ export class ParsedFileStore {
         this.group!.keys.delete(key);
         return file; // holds something the store cannot write down: not stored
       }
-      entry = { encodedFile, checksums: {}, packs: new Set() };
+      entry = { encodedFile, checksums: {}, generated: {}, packs: new Set() };
       this.entries.set(key, entry);
     }
     file.changesets.forEach((changeset, index) => this.homes.set(changeset, { key, index }));
@@ -133,6 +135,27 @@ export class ParsedFileStore {
     const entry = this.entries.get(home.key);
     if (!entry || entry.checksums[home.index] === checksum) return;
     entry.checksums[home.index] = checksum;
+    entry.line = undefined;
+    entry.packs.clear();
+  }
+
+  /**
+   * The SQL a built-in change of a changeset that came through the store was generated to, for this default schema
+   * (the rest it depends on is the file's text: not for changesets that name other files).
+   */
+  generatedSql(changeset: Changeset, changeIndex: number, defaultSchema: string | undefined): string[] | undefined {
+    const home = this.homes.get(changeset);
+    if (!home || !checksumFromTextAlone(changeset)) return undefined;
+    return this.entries.get(home.key)?.generated[generatedKey(home.index, changeIndex, defaultSchema)];
+  }
+
+  rememberGeneratedSql(changeset: Changeset, changeIndex: number, defaultSchema: string | undefined, sql: string[]): void {
+    const home = this.homes.get(changeset);
+    if (!home || !checksumFromTextAlone(changeset)) return;
+    const entry = this.entries.get(home.key);
+    const key = generatedKey(home.index, changeIndex, defaultSchema);
+    if (!entry || sameTexts(entry.generated[key], sql)) return;
+    entry.generated[key] = sql;
     entry.line = undefined;
     entry.packs.clear();
   }
@@ -199,8 +222,8 @@ export class ParsedFileStore {
     const packed = this.packed.get(key);
     if (!packed) return undefined;
     try {
-      const entry = JSON.parse(packed.line.slice(KEY_LENGTH + 1)) as { file: unknown; checksums?: Record<number, string> };
-      return { encodedFile: entry.file, checksums: entry.checksums ?? {}, line: packed.line, packs: new Set([packed.pack]) };
+      const entry = JSON.parse(packed.line.slice(KEY_LENGTH + 1)) as { file: unknown; checksums?: Record<number, string>; generated?: Record<string, string[]> };
+      return { encodedFile: entry.file, checksums: entry.checksums ?? {}, generated: entry.generated ?? {}, line: packed.line, packs: new Set([packed.pack]) };
     } catch {
       return undefined;
     }
@@ -228,7 +251,7 @@ export class ParsedFileStore {
         for (const key of keys) {
           const entry = this.entries.get(key);
           if (!entry) continue;
-          entry.line ??= `${key} ${JSON.stringify({ file: entry.encodedFile, checksums: entry.checksums })}`;
+          entry.line ??= `${key} ${JSON.stringify({ file: entry.encodedFile, checksums: entry.checksums, generated: entry.generated })}`;
           lines.push(entry.line);
         }
         this.writeText(pack, lines.join('\n'));
@@ -559,4 +582,12 @@ function fnv1a64(text: string): string {
     b = Math.imul(b ^ unit, 0x01000193);
   }
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+function generatedKey(changesetIndex: number, changeIndex: number, defaultSchema: string | undefined): string {
+  return `${changesetIndex}.${changeIndex}.${defaultSchema ?? ''}`;
+}
+
+function sameTexts(a: string[] | undefined, b: string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((text, i) => text === b[i]);
 }

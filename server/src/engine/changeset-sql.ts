@@ -39,6 +39,14 @@ export interface PlannedStatement {
 export interface SqlContext {
   defaultSchema?: string;
   lines: (file: string) => LineIndex;
+  /** the SQL built-in changes were generated to in an earlier run (the CLI's parsed-file store) */
+  keptSql?: KeptSql;
+}
+
+/** Generated SQL kept by changeset, change (its index in the changeset) and default schema. */
+export interface KeptSql {
+  get(changeset: Changeset, changeIndex: number, defaultSchema: string | undefined): string[] | undefined;
+  set(changeset: Changeset, changeIndex: number, defaultSchema: string | undefined, sql: string[]): void;
 }
 
 export function changesetSqlContext(changelog: Changelog, defaultSchema?: string): SqlContext {
@@ -53,12 +61,15 @@ export function changeApplies(change: Change): boolean {
  * The statements of a change, as Liquibase executes them: SQL split per splitStatements/endDelimiter, built-ins
  * generated. `changelogFile` (the changeset's file) is where loadData finds its CSV.
  */
-export function changeStatements(change: Change, context: SqlContext, objectQuotingStrategy?: string, changelogFile = ''): PlannedStatement[] {
+export function changeStatements(change: Change, context: SqlContext, objectQuotingStrategy?: string, changelogFile = '', of?: { changeset: Changeset; index: number }): PlannedStatement[] {
   if (!changeApplies(change)) return [];
   if (change.sql && (change.type === 'sql' || change.type === 'sqlFile')) return sqlStatements(change.sql, context);
   const runtime = runtimeStatements(change, context, objectQuotingStrategy, changelogFile);
   if (runtime) return runtime;
-  return generateSql(change, { defaultSchema: context.defaultSchema, objectQuotingStrategy: objectQuotingStrategy as never }).map((sql) => ({ sql, file: fileOf(change, context), range: change.typeRange }));
+  const kept = of && context.keptSql?.get(of.changeset, of.index, context.defaultSchema);
+  const texts = kept ?? generateSql(change, { defaultSchema: context.defaultSchema, objectQuotingStrategy: objectQuotingStrategy as never });
+  if (of && !kept) context.keptSql?.set(of.changeset, of.index, context.defaultSchema, texts);
+  return texts.map((sql) => ({ sql, file: fileOf(change, context), range: change.typeRange }));
 }
 
 /** the column types of a loadData table when its untyped columns need them (retrieveMissingColumnLoadTypes) */
@@ -200,7 +211,7 @@ export function sqlStatements(sql: SqlText, context: SqlContext): PlannedStateme
 }
 
 export function forwardStatements(changeset: Changeset, context: SqlContext): PlannedStatement[] {
-  const statements = changeset.changes.flatMap((change) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file), changeset));
+  const statements = changeset.changes.flatMap((change, index) => withFile(changeStatements(change, context, changeset.attributes.objectQuotingStrategy, changeset.file, { changeset, index }), changeset));
   return visited(statements, visitorsOf(changeset, false));
 }
 

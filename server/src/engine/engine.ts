@@ -1,6 +1,6 @@
 import * as nodePath from 'node:path';
 import type { Change, Changelog, Changeset, Preconditions, SqlText } from '../changelog/model';
-import { changeApplies, changesetSqlContext, forwardStatements, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
+import { changeApplies, changesetSqlContext, forwardStatements, type KeptSql, NoRollbackError, PlannedStatement, rollbackStatements, SqlContext } from './changeset-sql';
 import { type Driver, SqlError } from './driver';
 import { dbmsIncludesPostgres } from '../changelog/properties';
 import { RunFilter, shouldRun } from './filters';
@@ -30,6 +30,8 @@ export interface EngineSettings {
   log: (message: string) => void;
   /** checksums kept from earlier runs (the CLI's store of parsed files); new ones are given to it */
   keptChecksums?: ChecksumMemo;
+  /** built-in changes' SQL kept from earlier runs (the same store); SQL generated now is given to it */
+  keptSql?: KeptSql;
   /** called once, when an update has sent its last stretch of changesets and waits for the server to run it */
   whileLastStretchRuns?: () => void;
   /**
@@ -122,7 +124,7 @@ export class Engine {
   readonly deploymentId = newDeploymentId();
 
   constructor(readonly driver: Driver, private readonly changelog: Changelog, private readonly settings: EngineSettings) {
-    this.sqlContext = changesetSqlContext(changelog, settings.defaultSchema);
+    this.sqlContext = { ...changesetSqlContext(changelog, settings.defaultSchema), keptSql: settings.keptSql };
     const made = new Map<Changeset, string>();
     const kept = settings.keptChecksums;
     this.checksums = {

@@ -5,6 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadChangelog } from '../../../server/src/changelog/load';
 import type { Changelog, ChangelogFile } from '../../../server/src/changelog/model';
 import { ParsedFileStore } from '../../../server/src/changelog/parsed-file-store';
+import { changesetSqlContext, forwardStatements } from '../../../server/src/engine/changeset-sql';
 import { changesetChecksum } from '../../../server/src/engine/checksum';
 import { initSqlParser } from '../../../server/src/sql/statements';
 
@@ -241,6 +242,37 @@ describe('parsed changelog files kept on disk', () => {
     const second = loadChangelog(root, { searchPath: [dir], analyseSql: false, store: again });
     expect(again.checksum(second.changesets[0])).toBe(changesetChecksum(first.changesets[0]));
     expect(again.checksum(second.changesets[1])).toBeUndefined();
+  });
+
+  it("keeps the SQL of built-in changes per default schema, through forwardStatements, for changesets that read no other file", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'proc.sql'), 'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n');
+    const root = join(dir, 'changelog.yaml');
+    writeFileSync(root, [
+      'databaseChangeLog:',
+      '  - changeSet: { id: t, author: a, changes: [ { createTable: { tableName: t, columns: [ { column: { name: id, type: int } } ] } }, { addColumn: { tableName: t, columns: [ { column: { name: n, type: text } } ] } } ] }',
+      '  - changeSet: { id: p, author: a, changes: [ { createTable: { tableName: u, columns: [ { column: { name: id, type: int } } ] } }, { createProcedure: { path: proc.sql, relativeToChangelogFile: true } } ] }',
+      '',
+    ].join('\n'));
+    const storeDir = tempDir();
+    const keptSql = (store: ParsedFileStore) => ({ get: store.generatedSql.bind(store), set: store.rememberGeneratedSql.bind(store) });
+    const store = new ParsedFileStore(storeDir, 'b');
+    const first = loadChangelog(root, { searchPath: [dir], analyseSql: false, store });
+    const generated = (changelog: Changelog, s: ParsedFileStore, defaultSchema: string) =>
+      changelog.changesets.map((c) => forwardStatements(c, { ...changesetSqlContext(changelog, defaultSchema), keptSql: keptSql(s) }).map((p) => p.sql));
+    const expected = generated(first, store, 'app');
+    store.save();
+    const again = new ParsedFileStore(storeDir, 'b');
+    const second = loadChangelog(root, { searchPath: [dir], analyseSql: false, store: again });
+    expect(again.generatedSql(second.changesets[0], 1, 'app')).toEqual(expected[0].slice(1));
+    expect(again.generatedSql(second.changesets[0], 0, 'public')).toBeUndefined();
+    // a changeset that names another file keeps nothing: what is generated may come from that file
+    expect(again.generatedSql(second.changesets[1], 0, 'app')).toBeUndefined();
+    expect(generated(second, again, 'app')).toEqual(expected);
+    expect(generated(second, again, 'public')[0][0]).toContain('public.t');
+    // what is kept is what runs (a sentinel in place of the kept text)
+    again.rememberGeneratedSql(second.changesets[0], 0, 'app', ['-- kept']);
+    expect(generated(second, again, 'app')[0][0]).toBe('-- kept');
   });
 
   it("keeps a checksum learnt through one tree in the pack of every tree that holds the file", () => {
