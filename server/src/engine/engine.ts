@@ -138,15 +138,17 @@ export class Engine {
 
   private async init(): Promise<TrackingTables> {
     if (this.tables) return this.tables;
-    if (this.driver.kind === 'postgresql') {
-      // If this process dies in the middle of a long statement, the server would otherwise run it to the end
-      // before noticing, keeping the changeset's transaction, its locks and our advisory lock meanwhile.
-      // PostgreSQL 14+ checks the client is still there while a statement runs; older servers lack it.
-      await this.driver.execute(`SET client_connection_check_interval = 1000`).catch(() => undefined);
-    }
     if (this.settings.defaultSchema) await this.driver.execute(`SET search_path TO ${quoteIdent(this.settings.defaultSchema)}, "$user", public`);
-    // Liquibase qualifies generated names with the default schema (public.items): use the session's
-    const { rows: current } = await this.driver.query<{ schema: string | null }>('SELECT current_schema() AS schema');
+    // Liquibase qualifies generated names with the default schema (public.items): use the session's. In the same
+    // round trip on PostgreSQL: if this process dies in the middle of a long statement, the server would otherwise
+    // run it to the end before noticing, keeping the changeset's transaction, its locks and our advisory lock
+    // meanwhile; PostgreSQL 14+ checks the client is still there while a statement runs (older servers have no
+    // such setting: the subquery finds no row).
+    const { rows: current } = await this.driver.query<{ schema: string | null }>(
+      this.driver.kind === 'postgresql'
+        ? "SELECT current_schema() AS schema, (SELECT set_config(name, '1000', false) FROM pg_settings WHERE name = 'client_connection_check_interval') AS check_interval"
+        : 'SELECT current_schema() AS schema',
+    );
     const schema = this.settings.liquibaseSchema ?? current[0]?.schema ?? 'public';
     this.tables = new TrackingTables(this.driver, schema);
     this.sqlContext.defaultSchema = this.settings.defaultSchema ?? current[0]?.schema ?? schema;
