@@ -194,12 +194,12 @@ function keptParsesOf(root: string): KeptParses | undefined {
 
 function keptChecksums(): ChecksumMemo | undefined {
   const kept = parsedFiles();
-  return kept && { get: (changeset) => kept.checksum(changeset), set: (changeset, checksum) => kept.rememberChecksum(changeset, checksum) };
+  return kept && { get: kept.checksum.bind(kept), set: kept.rememberChecksum.bind(kept) };
 }
 
 function keptSql(): KeptSql | undefined {
   const kept = parsedFiles();
-  return kept && { get: (...at) => kept.generatedSql(...at), set: (...at) => kept.rememberGeneratedSql(...at) };
+  return kept && { get: kept.generatedSql.bind(kept), set: kept.rememberGeneratedSql.bind(kept) };
 }
 
 /** The root changelog's path: --changelog-file, else where it is under the search path. */

@@ -124,19 +124,15 @@ export class ParsedFileStore {
 
   /** the stored MD5SUM of a changeset that came through the store, when it depends on its file's text alone */
   checksum(changeset: Changeset): string | undefined {
-    const home = this.homes.get(changeset);
-    if (!home || !checksumFromTextAlone(changeset)) return undefined;
-    return this.entries.get(home.key)?.checksums[home.index];
+    const home = this.textHome(changeset);
+    return home?.entry.checksums[home.index];
   }
 
   rememberChecksum(changeset: Changeset, checksum: string): void {
-    const home = this.homes.get(changeset);
-    if (!home || !checksumFromTextAlone(changeset)) return;
-    const entry = this.entries.get(home.key);
-    if (!entry || entry.checksums[home.index] === checksum) return;
-    entry.checksums[home.index] = checksum;
-    entry.line = undefined;
-    entry.packs.clear();
+    const home = this.textHome(changeset);
+    if (!home || home.entry.checksums[home.index] === checksum) return;
+    home.entry.checksums[home.index] = checksum;
+    learnt(home.entry);
   }
 
   /**
@@ -144,20 +140,25 @@ export class ParsedFileStore {
    * (the rest it depends on is the file's text: not for changesets that name other files).
    */
   generatedSql(changeset: Changeset, changeIndex: number, defaultSchema: string | undefined): string[] | undefined {
-    const home = this.homes.get(changeset);
-    if (!home || !checksumFromTextAlone(changeset)) return undefined;
-    return this.entries.get(home.key)?.generated[generatedKey(home.index, changeIndex, defaultSchema)];
+    const home = this.textHome(changeset);
+    return home?.entry.generated[generatedKey(home.index, changeIndex, defaultSchema)];
   }
 
   rememberGeneratedSql(changeset: Changeset, changeIndex: number, defaultSchema: string | undefined, sql: string[]): void {
-    const home = this.homes.get(changeset);
-    if (!home || !checksumFromTextAlone(changeset)) return;
-    const entry = this.entries.get(home.key);
+    const home = this.textHome(changeset);
+    if (!home) return;
     const key = generatedKey(home.index, changeIndex, defaultSchema);
-    if (!entry || sameTexts(entry.generated[key], sql)) return;
-    entry.generated[key] = sql;
-    entry.line = undefined;
-    entry.packs.clear();
+    if (sameTexts(home.entry.generated[key], sql)) return;
+    home.entry.generated[key] = sql;
+    learnt(home.entry);
+  }
+
+  /** the entry of a changeset that came through the store and its index there, when it reads no other file */
+  private textHome(changeset: Changeset): { entry: Entry; index: number } | undefined {
+    const home = this.homes.get(changeset);
+    if (!home || !dependsOnTextAlone(changeset)) return undefined;
+    const entry = this.entries.get(home.key);
+    return entry && { entry, index: home.index };
   }
 
   /**
@@ -319,7 +320,7 @@ export class ParsedFileStore {
 const KEY_LENGTH = 64;
 
 /** The checksum reads nothing but the changeset's own file: no SQL from another file, no parameter naming one. */
-function checksumFromTextAlone(changeset: Changeset): boolean {
+function dependsOnTextAlone(changeset: Changeset): boolean {
   const own = (change: Change) =>
     change.resolvedPath === undefined && (!change.sql || change.sql.file === changeset.file) && !('path' in change.params) && !('file' in change.params);
   return changeset.changes.every(own) && (changeset.rollback.kind !== 'changes' || changeset.rollback.changes.every(own));
@@ -582,6 +583,12 @@ function fnv1a64(text: string): string {
     b = Math.imul(b ^ unit, 0x01000193);
   }
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/** an entry that learnt something: its pack line is made anew and every pack holding it is written again */
+function learnt(entry: Entry): void {
+  entry.line = undefined;
+  entry.packs.clear();
 }
 
 function generatedKey(changesetIndex: number, changeIndex: number, defaultSchema: string | undefined): string {
