@@ -103,10 +103,13 @@ describe('pgcs lint', () => {
     expect(pgcs('lint', 'repo/changelog.yaml', '--changed-since', 'no-such-branch').stderr).toContain('--changed-since no-such-branch: no such commit');
   });
 
-  it('lists files in code-unit order, whatever the locale: capitals before small letters', () => {
+  it('prints JSON on one line, files in code-unit order whatever the locale: capitals before small letters', () => {
     const renames = (table: string) => `--liquibase formatted sql\n--changeset a:${table}\nALTER TABLE ${table} RENAME COLUMN name TO full_name;\n`;
     write({ 'order/changelog.yaml': 'databaseChangeLog:\n  - includeAll:\n      path: parts/\n      relativeToChangelogFile: true\n', 'order/parts/a.sql': renames('t1'), 'order/parts/B.sql': renames('t2'), 'order/parts/_c.sql': renames('t3') });
-    const files = (JSON.parse(pgcs('lint', 'order/changelog.yaml', '--format', 'json').stdout) as { rule: string; file: string }[]).filter((f) => f.rule === 'rename-column').map((f) => f.file);
+    const stdout = pgcs('lint', 'order/changelog.yaml', '--format', 'json').stdout;
+    // one line, however many findings (as eslint and squawk print JSON)
+    expect(stdout.trimEnd().split('\n')).toHaveLength(1);
+    const files = (JSON.parse(stdout) as { rule: string; file: string }[]).filter((f) => f.rule === 'rename-column').map((f) => f.file);
     // a Collator of an English locale would say a, B, _c
     expect(files).toEqual(['order/parts/B.sql', 'order/parts/_c.sql', 'order/parts/a.sql']);
   });
