@@ -330,7 +330,10 @@ class ChangelogLoader {
 
   private parse(path: string, text: string, kind: ChangelogKind, logicalPath: string, scope: PropertyScope): ChangelogFile {
     const store = this.options.store;
-    if (!store || kind === 'raw-sql') return this.parseText(path, text, kind, logicalPath, scope);
+    // A formatted SQL file is parsed again rather than kept: its parse is a scan of its lines, quicker than decoding
+    // the kept model, which holds its SQL again (the 10 MB bench tree: 141 ms parsing against 209 ms decoding, and a
+    // 20 MB pack written again after every edit; a lint of it with one file edited 3.5 -> 3.3 s).
+    if (!store || kind !== 'yaml') return this.parseText(path, text, kind, logicalPath, scope);
     return store.file(path, kind, text, logicalPath, scope.key(), () => this.parseText(path, text, kind, logicalPath, scope));
   }
 

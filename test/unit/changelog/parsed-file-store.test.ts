@@ -47,7 +47,8 @@ describe('parsed changelog files kept on disk', () => {
       const storeDir = tempDir();
       const parsed = load(join(dir, root), dir);
       const first = load(join(dir, root), dir, new ParsedFileStore(storeDir, 'build-1'));
-      expect(readdirSync(storeDir).length).toBeGreaterThan(0);
+      // a formatted SQL file is not kept (parsed faster than decoded): its tree leaves no pack
+      expect(readdirSync(storeDir).length > 0).toBe(root.endsWith('.yaml'));
       const stored = load(join(dir, root), dir, new ParsedFileStore(storeDir, 'build-1'));
       expect(first.changesets).toStrictEqual(parsed.changesets);
       expect(stored.changesets).toStrictEqual(parsed.changesets);
