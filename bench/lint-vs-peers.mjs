@@ -5,6 +5,8 @@
 //      .sql files, so they get every .sql file of the trees;
 //   2. a generated tree of 2,000 changesets (~10 MB) written as formatted SQL files (plain SQL with `--changeset`
 //      comments, so all three tools read the same files), included by one YAML root for pgcs.
+// Beside them, the libpg-query floor (parser-floor.cjs): Node starting, loading libpg-query and parsing each of the
+// peers' .sql files once, the least a tool on pgcs's parser must spend there.
 // Wall time from process start to exit, median of RUNS runs after one warm-up; ratios printed. Target: pgcs's wall
 // time at most squawk's. Beside it, on Linux, the CPU time (user + system) of each tool, which another busy process on
 // the machine changes far less than the wall time. pgcs runs twice over: cold (an empty parsed-file store for every run, as a fresh CI
@@ -97,6 +99,11 @@ function measure(label, commands, cwd) {
     console.log(`  ${tool.padEnd(26)} ${r.ms.toFixed(0).padStart(6)} ms${cpu}  (exit ${r.status})${ratios}`);
   }
   for (const p of pgcsRows) console.log(`  target ${p} <= squawk: ${results[p].ms <= results.squawk.ms ? 'met' : 'NOT met'}`);
+  const floor = results['libpg-query floor'];
+  if (floor) {
+    console.log(`  libpg-query floor (Node + the parser, each .sql file parsed once, nothing else) / squawk = ${(floor.ms / results.squawk.ms).toFixed(2)}` +
+      (floor.ms > results.squawk.ms ? ': squawk finishes first, so no libpg-query-based tool can match it cold here' : ''));
+  }
   if (pgcsRows.some((p) => results[p].out.stdout !== results[pgcsRows[0]].out.stdout)) {
     console.log('  WARNING: pgcs printed different findings cold and warm');
     process.exitCode = 1;
@@ -116,6 +123,8 @@ function tools(label, pgcsArgs, sqlFiles, edit) {
     ...(edit ? { 'pgcs (warm, 1 file edited)': { command: [...pgcs, ...pgcsArgs], env: warmStore(label), before: edit } } : {}),
     squawk: { command: [...squawk, '--reporter', 'json', ...sqlFiles] },
     'postgres-language-server': { command: [...pgls, 'check', '--disable-db', '--colors=off', '--files-max-size=104857600', ...sqlFiles] },
+    // not a tool: what any libpg-query-based linter must spend at least on the peers' input (parser-floor.cjs)
+    'libpg-query floor': { command: [process.execPath, join(here, 'parser-floor.cjs'), ...sqlFiles] },
   };
 }
 
