@@ -9,6 +9,7 @@
 
 import { crypto } from '../node-builtins';
 import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import { diskReader, type SourceReader } from './load';
 
 export type RecordedRead =
@@ -34,10 +35,23 @@ export function recordingReader(): { reader: SourceReader; reads: () => Recorded
     if (!reads.has(key)) reads.set(key, make());
   };
   const statOf = statCache();
+  /**
+   * Notes that nothing is at `path` by the folder highest above it that is absent, when there is one: the candidate
+   * paths of a search path of several roots are mostly under absent folders (the bench's 30 trees: 2,930 absent
+   * candidates under 558 absent folders), and every read kept is read and checked again by each later lint.
+   */
+  const notedAbsentAbove = (path: string): boolean => {
+    let top = path;
+    for (let parent = nodePath.dirname(top); parent !== top && statOf(parent) === null; parent = nodePath.dirname(top)) top = parent;
+    if (top === path) return false;
+    note(`d\0${top}`, () => ({ kind: 'folder', path: top, folder: false }));
+    return true;
+  };
   const reader: SourceReader = {
     readFile(path) {
       // the stat before the read: a write after it changes the stat, so the recorded one can only be too old
       const stat = statOf(path);
+      if (stat === null && notedAbsentAbove(path)) return undefined;
       // diskReader reads no text where there is no file or a folder
       const text = stat && !stat.isDirectory() ? base.readFile(path) : undefined;
       const trusted = stat && text !== undefined ? trustedStat(stat) : undefined;
@@ -46,6 +60,7 @@ export function recordingReader(): { reader: SourceReader; reads: () => Recorded
     },
     isDirectory(path) {
       const stat = statOf(path);
+      if (stat === null && notedAbsentAbove(path)) return false;
       const folder = !!stat && stat.isDirectory();
       note(`d\0${path}`, () => ({ kind: 'folder', path, folder }));
       return folder;

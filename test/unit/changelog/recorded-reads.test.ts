@@ -71,6 +71,28 @@ describe('reads recorded while loading a tree', () => {
     expect(readsStillHold(reads)).toBe(false);
   });
 
+  it('note a candidate under an absent folder by that folder, and no longer hold when the candidate appears', () => {
+    const dir = tree();
+    // a search-path root that does not exist (yet): `more.yaml` is looked for under it first
+    const absentRoot = join(dir, 'gone/deeper');
+    const recorded = recordingReader();
+    loadChangelog(join(dir, 'changelog.yaml'), { searchPath: [absentRoot, dir], reader: recorded.reader, analyseSql: false });
+    const reads = recorded.reads();
+    expect(reads).toContainEqual({ kind: 'folder', path: join(dir, 'gone'), folder: false });
+    expect(reads.filter((r) => r.path.startsWith(join(dir, 'gone')))).toHaveLength(1);
+    expect(readsStillHold(reads)).toBe(true);
+    mkdirSync(join(dir, 'gone'));
+    expect(readsStillHold(reads)).toBe(false);
+    // and a file there instead of a folder holds nothing under it: the reads still hold
+    rmSync(join(dir, 'gone'), { recursive: true });
+    writeFileSync(join(dir, 'gone'), 'a file');
+    expect(readsStillHold(reads)).toBe(true);
+    rmSync(join(dir, 'gone'));
+    mkdirSync(absentRoot, { recursive: true });
+    writeFileSync(join(absentRoot, 'more.yaml'), 'databaseChangeLog: []\n');
+    expect(readsStillHold(reads)).toBe(false);
+  });
+
   it('compare the text of a file changed just before it was read, whose stat may not show a later change', () => {
     const dir = tree();
     writeFileSync(join(dir, 'more.yaml'), 'databaseChangeLog: []\n');
