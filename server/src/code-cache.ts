@@ -2,6 +2,7 @@
 // (server-launch.ts). Node 20 keeps no code cache of its own; compiling a 1.3 MB bundle, then each function as it
 // first runs, is a fifth of a short CLI command and much of a language server's first answers. V8 refuses a cache
 // made by another V8, with other flags or for another source (the bundle then compiles as usual).
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as nodePath from 'node:path';
@@ -24,8 +25,11 @@ export function readOrUndefined(file: string): Buffer | undefined {
 
 /** Runs the bundle as require() would, compiled with `cachedData`; the compiled script. */
 export function runBundle(bundle: string, cachedData: Buffer | undefined): vm.Script {
-  // the bundle may start with a #! line, which is no JavaScript inside the module wrapper
-  const source = fs.readFileSync(bundle, 'utf8').replace(/^#!/, '//');
+  // A bundle of ASCII alone (build.mjs makes it so) is read as Latin-1: the same text, made in a fraction of the
+  // time UTF-8 decoding takes (cli-main.js: ~0.6 against ~4.5 ms, every run). The bundle may start with a #! line,
+  // which is no JavaScript inside the module wrapper.
+  const bytes = fs.readFileSync(bundle);
+  const source = (typeof isAscii === 'function' && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')).replace(/^#!/, '//');
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const module = new Module(bundle);
   module.filename = bundle;

@@ -1,5 +1,6 @@
 // dist/cli.js starts the CLI bundle from V8's code cache of it, kept in the parsed-file store's folder, or until
 // that folder has one, the cache npm run build made beside the bundle.
+import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -80,6 +81,17 @@ describe('the pgcs launcher', () => {
     expect(r.status, r.stderr).toBe(1);
     // V8 took the build's cache: a refused one (or none) would have been written into the folder
     expect(codeCaches(cacheDir)).toEqual([]);
+  });
+
+  it('runs bundles of ASCII alone (read as Latin-1), and a bundle with other characters as UTF-8', () => {
+    for (const name of ['cli-main.js', 'server-main.js']) expect(isAscii(fs.readFileSync(nodePath.join(dist, name))), name).toBe(true);
+    const bin = nodePath.join(dir, 'utf8-bin');
+    fs.mkdirSync(bin);
+    for (const name of ['cli.js', 'libpg-query.wasm']) fs.copyFileSync(nodePath.join(dist, name), nodePath.join(bin, name));
+    fs.writeFileSync(nodePath.join(bin, 'cli-main.js'), `process.stderr.write('caf\u00e9 \u2026 \u{1F418}\\n');\n${fs.readFileSync(nodePath.join(dist, 'cli-main.js'), 'utf8')}`);
+    const r = spawnSync(process.execPath, [nodePath.join(bin, 'cli.js'), 'lint', 'changelog.yaml', '--format', 'json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: nodePath.join(dir, 'utf8-cache') } });
+    expect(r.stderr).toContain('caf\u00e9 \u2026 \u{1F418}');
+    expect(r.status, r.stderr).toBe(1);
   });
 
   it('keeps nothing when PGCS_CACHE_DIR is empty', () => {
