@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { loadChangelog } from './changelog/load';
 import { ParsedFileStore } from './changelog/parsed-file-store';
-import { recordingReader } from './changelog/recorded-reads';
+import { type RecordedRead, recordingReader } from './changelog/recorded-reads';
 import type { Changelog, Changeset, Finding, Severity } from './changelog/model';
 import packageJson from '../../package.json';
 import { filesChangedSince, findingsFromKept, GitError, githubAnnotations, type KeptFindings, keptFindings, sarifLog } from './lint-report';
@@ -339,17 +339,30 @@ async function lint(args: Arguments): Promise<number> {
     }
   }
   const searchPath = searchPathOf(args);
+  // what this command prints depends on these and on what its trees read (not with --changed-since: git answers that)
+  const outputInputs = changed ? undefined : [
+    'lint', process.cwd(), format, failOn, JSON.stringify(files.map((file) => nodePath.resolve(file))), JSON.stringify(searchPath),
+    JSON.stringify(args.properties), configPath ? nodePath.resolve(configPath) : '', JSON.stringify(config), JSON.stringify(loadedConfig?.findings ?? []),
+  ];
+  const store = parsedFiles();
+  const keptOutput = outputInputs && store?.keptOutput(outputInputs);
+  if (keptOutput) {
+    process.stdout.write(keptOutput.stdout);
+    process.stderr.write(keptOutput.stderr);
+    return keptOutput.exitCode;
+  }
   const findings: Finding[] = [...(loadedConfig?.findings ?? [])];
+  const reads: RecordedRead[] = [];
   let changesets = 0;
   for (const file of files) {
     if (!changed) {
       const tree = await lintTree(file, searchPath, args.properties, config);
       changesets += tree.changesets;
       findings.push(...tree.findings);
+      reads.push(...tree.reads);
       continue;
     }
     await initSqlParser();
-    const store = parsedFiles();
     store?.beginTree();
     // parsed files come from the store when their text was linted (or run) before: most of a lint was YAML parsing
     const changelog = loadChangelog(file, { searchPath, properties: args.properties, store });
@@ -371,25 +384,31 @@ async function lint(args: Arguments): Promise<number> {
     if (path === undefined) shownPaths.set(file, (path = displayPath(file)));
     return path;
   };
+  let stdout: string;
   if (format === 'json') {
     const out = findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, file: shown(f.file), range: f.range, changeset: f.changeset ?? null }));
     // one line, as eslint and squawk print JSON: a tree with thousands of findings would print megabytes of indentation
-    process.stdout.write(JSON.stringify(out) + '\n');
+    stdout = JSON.stringify(out) + '\n';
   } else if (format === 'sarif') {
-    process.stdout.write(JSON.stringify(sarifLog(findings, base, VERSION)) + '\n');
+    stdout = JSON.stringify(sarifLog(findings, base, VERSION)) + '\n';
   } else if (format === 'github') {
-    process.stdout.write(githubAnnotations(findings, base));
+    stdout = githubAnnotations(findings, base);
   } else {
-    // one write: a write per finding costs a system call each
-    process.stdout.write(findings.map((f) => `${shown(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}\n`).join(''));
+    stdout = findings.map((f) => `${shown(f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}\n`).join('');
   }
+  let stderr = '';
   if (format !== 'json' && format !== 'sarif') {
     const errors = findings.filter((f) => f.severity === 'error').length;
     const warnings = findings.filter((f) => f.severity === 'warning').length;
-    process.stderr.write(`${changesets} changeset${changesets === 1 ? '' : 's'} checked${changed ? ` (changed since ${args.options.get('changed-since')})` : ''}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    stderr = `${changesets} changeset${changesets === 1 ? '' : 's'} checked${changed ? ` (changed since ${args.options.get('changed-since')})` : ''}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`;
   }
   const failing = SEVERITY_RANK[failOn as Severity];
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= failing) ? EXIT_FAILED : 0;
+  const exitCode = findings.some((f) => SEVERITY_RANK[f.severity] >= failing) ? EXIT_FAILED : 0;
+  // one write each: a write per finding costs a system call each
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  if (outputInputs) store?.keepOutput(outputInputs, reads, { stdout, stderr, exitCode });
+  return exitCode;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
@@ -399,6 +418,8 @@ interface TreeLint {
   changesets: number;
   /** in the order they were found, with what the reports print (no quick fixes) */
   findings: Finding[];
+  /** everything the lint read of the disk */
+  reads: RecordedRead[];
 }
 
 /**
@@ -410,7 +431,7 @@ async function lintTree(file: string, searchPath: string[], properties: Record<s
   const store = parsedFiles();
   const inputs = ['lint', nodePath.resolve(file), JSON.stringify(searchPath), JSON.stringify(properties), JSON.stringify(config)];
   const kept = store?.keptResult<{ changesets: number; findings: KeptFindings }>(inputs);
-  if (kept?.value) return { changesets: kept.value.changesets, findings: findingsFromKept(kept.value.findings) };
+  if (kept?.value && kept.reads) return { changesets: kept.value.changesets, findings: findingsFromKept(kept.value.findings), reads: kept.reads };
   await initSqlParser();
   // a tree's first lint keeps its result alone: its parsed files are kept from its next lint on (parsed-file-store.ts)
   store?.beginTree({ keepParsed: kept?.seen ?? true });
@@ -418,8 +439,9 @@ async function lintTree(file: string, searchPath: string[], properties: Record<s
   // parsed files come from the store when their text was linted (or run) before: most of a lint was YAML parsing
   const changelog = loadChangelog(file, { searchPath, properties, store, reader: recorded.reader });
   const findings = [...changelog.findings, ...lintChangelog(changelog, { config })];
-  store?.keepResult(inputs, recorded.reads(), { changesets: changelog.changesets.length, findings: keptFindings(findings) });
-  return { changesets: changelog.changesets.length, findings };
+  const reads = recorded.reads();
+  store?.keepResult(inputs, reads, { changesets: changelog.changesets.length, findings: keptFindings(findings) });
+  return { changesets: changelog.changesets.length, findings, reads };
 }
 
 function touches(changeset: Changeset, changed: Set<string>): boolean {

@@ -1,5 +1,6 @@
-// `pgcs lint` keeps each tree's findings in the parsed-file store with what it read, and gives them back only while
-// every file, folder and listing it read is as it was: the built CLI in a child process, as CI runs it.
+// `pgcs lint` keeps each tree's findings, and each command's output, in the parsed-file store with what they read,
+// and gives them back only while every file, folder and listing read is as it was: the built CLI in a child process,
+// as CI runs it.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -75,9 +76,48 @@ describe('pgcs lint with a kept result', () => {
     const ofUsers = [...resultFiles()][0];
     expect(withProperty('(')).toEqual(['sql-syntax inputs/changelog.yaml']);
     const ofSyntaxError = [...resultFiles()].find((name) => name !== ofUsers)!;
-    // the result of other inputs under this run's name, as two inputs whose hashes collide would leave it
+    // the result of other inputs under this run's name, as two inputs whose hashes collide would leave it (and no
+    // kept output, which would answer first)
     fs.copyFileSync(nodePath.join(store, ofUsers), nodePath.join(store, ofSyntaxError));
+    for (const name of fs.readdirSync(store)) if (name.endsWith('.output')) fs.rmSync(nodePath.join(store, name));
     expect(withProperty('(')).toEqual(['sql-syntax inputs/changelog.yaml']);
+  });
+
+  it('prints a whole command\'s kept output again, byte for byte, only for the inputs and reads it was made from', () => {
+    write({ 'out/changelog.yaml': ROOT, 'out/more.sql': '--liquibase formatted sql\n--changeset a:2\nCREATE INDEX i ON users (name);\n', 'out/all/001.sql': '--liquibase formatted sql\n--changeset a:3\nALTER TABLE users RENAME COLUMN name TO full_name;\n' });
+    const store = nodePath.join(dir, 'store-out');
+    const outputs = () => fs.readdirSync(store).filter((name) => name.endsWith('.output'));
+    const fresh = lint('', 'out/changelog.yaml', '--format', 'json');
+    expect(lint(store, 'out/changelog.yaml', '--format', 'json')).toEqual(fresh);
+    expect(outputs()).toHaveLength(1);
+    const [ofJson] = outputs();
+    // what is printed is the kept output itself: marked (its length kept), the mark is printed
+    const kept = fs.readFileSync(nodePath.join(store, ofJson), 'latin1');
+    fs.writeFileSync(nodePath.join(store, ofJson), kept.replace(/("rule":"rename-column")(?![\s\S]*"rule":"rename-column")/, '"rule":"RENAME-COLUMN"'), 'latin1');
+    const marked = lint(store, 'out/changelog.yaml', '--format', 'json');
+    expect(marked.stdout).toContain('"rule":"RENAME-COLUMN"');
+    expect({ ...marked, stdout: marked.stdout.replace('RENAME-COLUMN', 'rename-column') }).toEqual(fresh);
+    // the summary on stderr and the exit code come back too, and each format, folder and --fail-on has its own
+    for (const extra of [['--format', 'text'], ['--format', 'text', '--fail-on', 'warning'], ['--format', 'github']]) {
+      const fromScratch = lint('', 'out/changelog.yaml', ...extra);
+      expect(lint(store, 'out/changelog.yaml', ...extra)).toEqual(fromScratch);
+      expect(lint(store, 'out/changelog.yaml', ...extra)).toEqual(fromScratch);
+    }
+    // the same tree from its own folder: its paths are shown from there
+    const fromOwnFolder = (cacheDir: string) => {
+      const r = spawnSync(process.execPath, [cli, 'lint', 'changelog.yaml', '--format', 'json'], { cwd: nodePath.join(dir, 'out'), encoding: 'utf8', env: { ...process.env, PGCS_CACHE_DIR: cacheDir } });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    expect(fromOwnFolder(store)).toEqual(fromOwnFolder(''));
+    expect(fromOwnFolder(store).stdout).toContain('"file":"more.sql"');
+    // the JSON output under every other command's name, as inputs whose hashes collide would leave it: not taken
+    for (const name of outputs()) if (name !== ofJson) fs.copyFileSync(nodePath.join(store, ofJson), nodePath.join(store, name));
+    expect(lint(store, 'out/changelog.yaml', '--format', 'text')).toEqual(lint('', 'out/changelog.yaml', '--format', 'text'));
+    // an edit: linted again, the mark gone
+    write({ 'out/all/001.sql': '--liquibase formatted sql\n--changeset a:3\nALTER TABLE users RENAME COLUMN name TO whole_name;\n' });
+    const edited = lint(store, 'out/changelog.yaml', '--format', 'json');
+    expect(edited).toEqual(lint('', 'out/changelog.yaml', '--format', 'json'));
+    expect(edited.stdout).not.toContain('RENAME-COLUMN');
   });
 
   it('answers from the kept result without loading node:crypto or node:child_process (their loading is most of such a run)', () => {

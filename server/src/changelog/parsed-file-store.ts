@@ -20,7 +20,8 @@
 // The first lint of a tree keeps its result alone: its parsed files are kept from its next lint on (the result no
 // longer holds: something changed, and the next edit will be linted too). A tree linted once and never again (a CI
 // machine) so costs no encoding of its model, a tenth of a cold lint; `status`, `update` and the like keep their
-// parsed files at once.
+// parsed files at once. A whole `pgcs lint` command's output is kept the same way, with the reads of all its trees,
+// and printed again as it was while they hold.
 //
 // Alongside, the MD5SUMs of the file's changesets whose checksum depends on nothing but that text (no sqlFile,
 // no `path`/`file` parameter naming another file): the checksum of a YAML changeset re-reads its source, which
@@ -69,6 +70,8 @@ export class ParsedFileStore {
   private keepParsed = true;
   /** results of reads made in this run, to be written */
   private readonly results = new Map<string, { inputs: string[]; reads: RecordedRead[]; value: unknown }>();
+  /** commands' outputs made in this run, to be written */
+  private readonly outputs = new Map<string, { inputs: string[]; reads: RecordedRead[]; output: CommandOutput }>();
 
   /**
    * @param dir the folder of the entries (created when first written)
@@ -175,10 +178,43 @@ export class ParsedFileStore {
    * The result kept for these inputs (everything it depends on besides what it read; plain JSON) when every read
    * it was made from (recorded-reads.ts) still answers the same (`value`), and whether one was ever kept (`seen`).
    */
-  keptResult<T>(inputs: string[]): { value: T | undefined; seen: boolean } {
+  keptResult<T>(inputs: string[]): { value: T | undefined; seen: boolean; reads?: RecordedRead[] } {
     const kept = this.readJson(this.resultKey(inputs)) as { inputs?: string[]; reads?: RecordedRead[]; value?: T } | undefined;
     if (!kept || !sameInputs(kept.inputs, inputs) || !Array.isArray(kept.reads) || kept.value === undefined) return { value: undefined, seen: kept !== undefined };
-    return { value: readsStillHold(kept.reads) ? kept.value : undefined, seen: true };
+    return readsStillHold(kept.reads) ? { value: kept.value, seen: true, reads: kept.reads } : { value: undefined, seen: true };
+  }
+
+  /**
+   * What a whole command printed, kept for these inputs (its arguments, working folder, configuration: everything
+   * it depends on besides what it read) while every read it was made from still answers the same. Its output is
+   * given back byte for byte, so a repeated `pgcs lint` neither decodes findings nor formats them again.
+   */
+  keptOutput(inputs: string[]): CommandOutput | undefined {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(nodePath.join(this.dir, this.outputName(inputs)));
+    } catch {
+      return undefined;
+    }
+    // a line of JSON (inputs, reads, stderr, exit code, the length of stdout), then stdout as it was written
+    const lineEnd = bytes.indexOf(10);
+    try {
+      const head = JSON.parse(bytes.toString('utf8', 0, lineEnd)) as { inputs?: string[]; reads?: RecordedRead[]; stderr?: string; exitCode?: number; stdoutBytes?: number };
+      const stdout = bytes.subarray(lineEnd + 1);
+      if (lineEnd < 0 || !sameInputs(head.inputs, inputs) || !Array.isArray(head.reads) || typeof head.stderr !== 'string' || typeof head.exitCode !== 'number' || head.stdoutBytes !== stdout.length) return undefined;
+      return readsStillHold(head.reads) ? { stdout, stderr: head.stderr, exitCode: head.exitCode } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps what a command printed, made from these reads (written by save()). */
+  keepOutput(inputs: string[], reads: RecordedRead[], output: CommandOutput): void {
+    this.outputs.set(this.outputName(inputs), { inputs, reads, output });
+  }
+
+  private outputName(inputs: string[]): string {
+    return `${fnv1a64([this.build, 'output', ...inputs].join('\u0000'))}.output`;
   }
 
   /** Keeps a result made from these reads (written by save()). */
@@ -245,7 +281,7 @@ export class ParsedFileStore {
     this.groups.length = 0;
     this.group = undefined;
     const changed = [...packs].filter(([pack, keys]) => [...keys].some((key) => !this.entries.get(key)?.packs.has(pack)));
-    if (!changed.length && !this.results.size) return;
+    if (!changed.length && !this.results.size && !this.outputs.size) return;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
       for (const [pack, keys] of changed) {
@@ -269,13 +305,19 @@ export class ParsedFileStore {
       }
       for (const [key, result] of this.results) this.writeText(`${key}.json`, JSON.stringify(result));
       this.results.clear();
+      for (const [name, { inputs, reads, output }] of this.outputs) {
+        const stdout = typeof output.stdout === 'string' ? Buffer.from(output.stdout) : output.stdout;
+        const head = JSON.stringify({ inputs, reads, stderr: output.stderr, exitCode: output.exitCode, stdoutBytes: stdout.length });
+        this.writeText(name, Buffer.concat([Buffer.from(`${head}\n`), stdout]));
+      }
+      this.outputs.clear();
       if (Math.random() < 1 / 32) this.prune();
     } catch {
       // read-only home, full disk: the next run parses again
     }
   }
 
-  private writeText(name: string, text: string): void {
+  private writeText(name: string, text: string | Uint8Array): void {
     // written aside and renamed: a run reading at the same time sees the old file or the new one, whole
     const target = nodePath.join(this.dir, name);
     const aside = `${target}.${process.pid}.tmp`;
@@ -319,6 +361,13 @@ export class ParsedFileStore {
 
 /** hex sha256 */
 const KEY_LENGTH = 64;
+
+/** what a command printed and the exit code it returned */
+export interface CommandOutput {
+  stdout: string | Uint8Array;
+  stderr: string;
+  exitCode: number;
+}
 
 /** The checksum reads nothing but the changeset's own file: no SQL from another file, no parameter naming one. */
 function dependsOnTextAlone(changeset: Changeset): boolean {
