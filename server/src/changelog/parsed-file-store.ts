@@ -198,14 +198,16 @@ export class ParsedFileStore {
     }
     // a line of JSON (inputs, reads, stderr, exit code, the length of stdout), then stdout as it was written
     const lineEnd = bytes.indexOf(10);
+    if (lineEnd < 0) return undefined;
+    let head: { inputs?: string[]; reads?: RecordedRead[]; stderr?: string; exitCode?: number; stdoutBytes?: number };
     try {
-      const head = JSON.parse(bytes.toString('utf8', 0, lineEnd)) as { inputs?: string[]; reads?: RecordedRead[]; stderr?: string; exitCode?: number; stdoutBytes?: number };
-      const stdout = bytes.subarray(lineEnd + 1);
-      if (lineEnd < 0 || !sameInputs(head.inputs, inputs) || !Array.isArray(head.reads) || typeof head.stderr !== 'string' || typeof head.exitCode !== 'number' || head.stdoutBytes !== stdout.length) return undefined;
-      return readsStillHold(head.reads) ? { stdout, stderr: head.stderr, exitCode: head.exitCode } : undefined;
+      head = JSON.parse(bytes.toString('utf8', 0, lineEnd));
     } catch {
-      return undefined;
+      return undefined; // damaged: made again
     }
+    const stdout = bytes.subarray(lineEnd + 1);
+    if (!sameInputs(head.inputs, inputs) || !Array.isArray(head.reads) || typeof head.stderr !== 'string' || typeof head.exitCode !== 'number' || head.stdoutBytes !== stdout.length) return undefined;
+    return readsStillHold(head.reads) ? { stdout, stderr: head.stderr, exitCode: head.exitCode } : undefined;
   }
 
   /** Keeps what a command printed, made from these reads (written by save()). */

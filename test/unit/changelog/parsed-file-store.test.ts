@@ -33,6 +33,26 @@ afterEach(() => {
 
 beforeAll(() => initSqlParser());
 
+/**
+ * `root` loaded through a store, which `learn` teaches before it is saved, then loaded again through a new store
+ * over the same folder: that store and what it gave
+ */
+function loadedAgain<T>(root: string, dir: string, learn: (changelog: Changelog, store: ParsedFileStore) => T) {
+  const storeDir = tempDir();
+  const store = new ParsedFileStore(storeDir, 'b');
+  const learnt = learn(loadChangelog(root, { searchPath: [dir], analyseSql: false, store }), store);
+  store.save();
+  const again = new ParsedFileStore(storeDir, 'b');
+  return { learnt, again, second: loadChangelog(root, { searchPath: [dir], analyseSql: false, store: again }) };
+}
+
+/** a root changelog.yaml in `dir` holding these lines; its path */
+function changelogIn(dir: string, lines: string[]): string {
+  const root = join(dir, 'changelog.yaml');
+  writeFileSync(root, [...lines, ''].join('\n'));
+  return root;
+}
+
 /** loads as the CLI does: no SQL analysis, the store when given, and saves it afterwards */
 function load(root: string, searchPath: string, store?: ParsedFileStore): Changelog {
   const changelog = loadChangelog(root, { searchPath: [searchPath], properties: {}, analyseSql: false, store });
@@ -61,8 +81,7 @@ describe('parsed changelog files kept on disk', () => {
 
   it('keeps what JSON alone would lose: YAML timestamps, .nan, a `$` key, a `__proto__` key, shared anchors', () => {
     const dir = tempDir();
-    const root = join(dir, 'changelog.yaml');
-    writeFileSync(root, [
+    const root = changelogIn(dir, [
       'databaseChangeLog:',
       '  - changeSet:',
       '      id: 1',
@@ -78,8 +97,7 @@ describe('parsed changelog files kept on disk', () => {
       '        - insert:',
       '            tableName: u',
       '            columns: *cols',
-      '',
-    ].join('\n'));
+    ]);
     const parsed = load(root, dir);
     const storeDir = tempDir();
     load(root, dir, new ParsedFileStore(storeDir, 'b'));
@@ -227,20 +245,15 @@ describe('parsed changelog files kept on disk', () => {
   it('keeps checksums only of changesets that read no other file', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.sql'), 'SELECT 1;\n');
-    const root = join(dir, 'changelog.yaml');
-    writeFileSync(root, [
+    const root = changelogIn(dir, [
       'databaseChangeLog:',
       '  - changeSet: { id: inline, author: t, changes: [ { sql: SELECT 1 } ] }',
       '  - changeSet: { id: file, author: t, changes: [ { sqlFile: { path: a.sql, relativeToChangelogFile: true } } ] }',
-      '',
-    ].join('\n'));
-    const storeDir = tempDir();
-    const store = new ParsedFileStore(storeDir, 'b');
-    const first = loadChangelog(root, { searchPath: [dir], analyseSql: false, store });
-    for (const changeset of first.changesets) store.rememberChecksum(changeset, changesetChecksum(changeset));
-    store.save();
-    const again = new ParsedFileStore(storeDir, 'b');
-    const second = loadChangelog(root, { searchPath: [dir], analyseSql: false, store: again });
+    ]);
+    const { learnt: first, again, second } = loadedAgain(root, dir, (changelog, store) => {
+      for (const changeset of changelog.changesets) store.rememberChecksum(changeset, changesetChecksum(changeset));
+      return changelog;
+    });
     expect(again.checksum(second.changesets[0])).toBe(changesetChecksum(first.changesets[0]));
     expect(again.checksum(second.changesets[1])).toBeUndefined();
   });
@@ -248,23 +261,15 @@ describe('parsed changelog files kept on disk', () => {
   it("keeps the SQL of built-in changes per default schema, through forwardStatements, for changesets that read no other file", () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'proc.sql'), 'CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n');
-    const root = join(dir, 'changelog.yaml');
-    writeFileSync(root, [
+    const root = changelogIn(dir, [
       'databaseChangeLog:',
       '  - changeSet: { id: t, author: a, changes: [ { createTable: { tableName: t, columns: [ { column: { name: id, type: int } } ] } }, { addColumn: { tableName: t, columns: [ { column: { name: n, type: text } } ] } } ] }',
       '  - changeSet: { id: p, author: a, changes: [ { createTable: { tableName: u, columns: [ { column: { name: id, type: int } } ] } }, { createProcedure: { path: proc.sql, relativeToChangelogFile: true } } ] }',
-      '',
-    ].join('\n'));
-    const storeDir = tempDir();
+    ]);
     const keptSql = (store: ParsedFileStore) => ({ get: store.generatedSql.bind(store), set: store.rememberGeneratedSql.bind(store) });
-    const store = new ParsedFileStore(storeDir, 'b');
-    const first = loadChangelog(root, { searchPath: [dir], analyseSql: false, store });
     const generated = (changelog: Changelog, s: ParsedFileStore, defaultSchema: string) =>
       changelog.changesets.map((c) => forwardStatements(c, { ...changesetSqlContext(changelog, defaultSchema), keptSql: keptSql(s) }).map((p) => p.sql));
-    const expected = generated(first, store, 'app');
-    store.save();
-    const again = new ParsedFileStore(storeDir, 'b');
-    const second = loadChangelog(root, { searchPath: [dir], analyseSql: false, store: again });
+    const { learnt: expected, again, second } = loadedAgain(root, dir, (changelog, store) => generated(changelog, store, 'app'));
     expect(again.generatedSql(second.changesets[0], 1, 'app')).toEqual(expected[0].slice(1));
     expect(again.generatedSql(second.changesets[0], 0, 'public')).toBeUndefined();
     // a changeset that names another file keeps nothing: what is generated may come from that file
