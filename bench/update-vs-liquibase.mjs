@@ -215,7 +215,8 @@ try {
   const pgUpdateWarm = median(warmRuns);
 
   // the server's share: the statements pgcs ran, from its update-sql, sent by one in-process client as pgcs sends
-  // them: a transaction per changeset committing asynchronously, a hundred transactions per round trip
+  // them: a transaction per changeset committing asynchronously, a hundred transactions per round trip, the settings
+  // set in the first and reset after the last, each row written by the session's prepared INSERT
   await query(server.admin, 'CREATE DATABASE bench_floor');
   const script = (await pgcs(cli, dir, server.port, 'bench_floor', 'update-sql')).out;
   const sections = script.split(/^-- Changeset .*$/m).slice(1).map((section) => section.split(/;\n\n/).map((s) => s.trim()).filter(Boolean));
@@ -224,14 +225,21 @@ try {
   client.on('error', () => {}); // (the server stopping at the end)
   const tablesDdl = script.split(/^-- Changeset .*$/m)[0].replace(/^--.*\n/gm, '');
   for (const ddl of tablesDdl.split(/;\n\n/).map((s) => s.trim()).filter(Boolean)) await client.query(ddl);
+  const insert = sections[0].at(-1);
+  await client.query(`PREPARE pgcs_record_changeset AS ${insert.replace(/VALUES \(.*\)$/s, `VALUES (${[1, 2, 3, 'NOW()', 4, 5, 6, 7, 8, 9, 10, 11, 12].map((n) => (typeof n === 'number' ? `$${n}` : n)).join(', ')})`)}`);
+  const executeOf = (literal) => `EXECUTE pgcs_record_changeset(${/VALUES \((.*)\)$/s.exec(literal)[1].replace(', NOW(), ', ', ')})`;
   const floorStart = performance.now();
   for (let i = 0; i < sections.length; i += 100) {
-    const transactions = sections.slice(i, i + 100).map((statements) => ['BEGIN', 'SET LOCAL synchronous_commit = off', ...statements, 'COMMIT'].join('\n;\n'));
-    await client.query(transactions.join('\n;\n'));
+    const transactions = sections.slice(i, i + 100).map((statements, k) =>
+      [k === 0 ? 'BEGIN;\nSET lock_timeout = 5000;\nSET synchronous_commit = off' : 'BEGIN', ...statements.slice(0, -1), executeOf(statements.at(-1)), 'COMMIT'].join('\n;\n'),
+    );
+    await client.query([...transactions, 'RESET lock_timeout', 'RESET synchronous_commit'].join('\n;\n'));
   }
   // as pgcs ends: the lock row's release, an ordinary commit, waits for the WAL of every transaction before it
   await client.query('UPDATE public.databasechangeloglock SET locked = FALSE WHERE id = 1');
   const floor = performance.now() - floorStart;
+  const { rows: floorRows } = await client.query('SELECT count(*)::int AS n FROM public.databasechangelog');
+  if (floorRows[0].n !== CHANGESETS) throw new Error(`the server floor's run wrote ${floorRows[0].n} rows, not ${CHANGESETS}`);
   await client.end();
   log(`server floor ${fmt(floor)}`);
 
