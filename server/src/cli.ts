@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { loadChangelog } from './changelog/load';
+import { loadChangelog, loadChangelogWhileWaiting, type LoadOptions } from './changelog/load';
 import { ParsedFileStore } from './changelog/parsed-file-store';
 import { type RecordedRead, recordingReader } from './changelog/recorded-reads';
 import type { Changelog, Changeset, Finding, Severity } from './changelog/model';
@@ -13,7 +13,7 @@ import { lintChangelog } from './rules/run';
 import { parseTarget } from './engine/connection-url';
 import { changesetChecksum } from './engine/checksum';
 import { ConnectionError, type Driver, openDriver } from './engine/driver';
-import { displayPath, Engine, EngineError } from './engine/engine';
+import { displayPath, Engine, EngineError, readTrackingState, type TrackingState } from './engine/engine';
 import { FilterSyntaxError, parseContexts, parseExpression } from './engine/filters';
 import { LockTimeoutError, releaseLocks } from './engine/lock';
 import type { KeptSql } from './engine/changeset-sql';
@@ -213,10 +213,23 @@ function rootOf(args: Arguments): string {
 }
 
 function loadRoot(args: Arguments, root = rootOf(args)): Changelog {
+  return refuseBroken(loadChangelog(root, loadOptions(args)));
+}
+
+/** loadRoot, letting what waits on this thread (the database session opening) go on between files */
+async function loadRootWhileWaiting(args: Arguments, root: string): Promise<Changelog> {
+  return refuseBroken(await loadChangelogWhileWaiting(root, loadOptions(args), () => new Promise<void>((resolve) => setImmediate(resolve))));
+}
+
+function loadOptions(args: Arguments): LoadOptions {
   const store = parsedFiles();
   store?.beginTree();
   // SQL syntax errors only matter in what a command runs: the engine parses and checks that before it starts
-  const changelog = loadChangelog(root, { searchPath: searchPathOf(args), properties: args.properties, analyseSql: false, store });
+  return { searchPath: searchPathOf(args), properties: args.properties, analyseSql: false, store };
+}
+
+/** the changelog, unless it has errors a command cannot run with: one line each */
+function refuseBroken(changelog: Changelog): Changelog {
   const fatal = changelog.findings.filter((f) => f.severity === 'error' && f.rule !== 'sql-syntax');
   if (fatal.length) {
     // one line per problem, as everywhere in the CLI
@@ -252,17 +265,28 @@ async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: 
   if (UPDATE_COMMANDS.has(args.command!) && !kept?.any()) void initSqlParser().catch(() => undefined);
   const opening = openTarget(args);
   opening.catch(() => undefined);
+  // Once open, the session reads where its tracking tables are and, for a command that starts by planning, the
+  // applied rows: the changelog loads meanwhile, pausing between files for the session's messages (reads only)
+  const readEarly = opening.then(({ target, driver }) => readTrackingState(driver, schemasOf(args, target), { rows: PLANNING_COMMANDS.has(args.command!) }));
+  readEarly.catch(() => undefined);
   // one turn of the event loop, for the socket to connect and the session's first message to leave (and the
-  // parser's loading to start) before the synchronous reading
+  // parser's loading to start) before the reading
   await new Promise<void>((resolve) => setImmediate(resolve));
   let changelog: Changelog;
   try {
-    changelog = loadRoot(args, root);
+    changelog = await loadRootWhileWaiting(args, root);
   } catch (error) {
     void opening.then(({ driver }) => driver.close(), () => undefined);
     throw error;
   }
-  return withConnection(args, changelog, work, opening, kept);
+  return withConnection(args, changelog, work, opening, readEarly, kept);
+}
+
+/** commands whose first question to the database is the plan: their applied rows are read while the changelog loads */
+const PLANNING_COMMANDS = new Set(['status', 'validate', ...UPDATE_COMMANDS, 'update-sql', 'update-count-sql', 'update-to-tag-sql']);
+
+function schemasOf(args: Arguments, target: ReturnType<typeof parseTarget>): { liquibaseSchema?: string; defaultSchema?: string } {
+  return { liquibaseSchema: args.options.get('liquibase-schema-name'), defaultSchema: args.options.get('default-schema-name') ?? target.defaultSchema };
 }
 
 async function openTarget(args: Arguments): Promise<{ target: ReturnType<typeof parseTarget>; driver: Driver }> {
@@ -272,13 +296,20 @@ async function openTarget(args: Arguments): Promise<{ target: ReturnType<typeof 
   return { target, driver: await open(args, target) };
 }
 
-async function withConnection<T>(args: Arguments, changelog: Changelog, work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>, opening: ReturnType<typeof openTarget>, parses?: KeptParses): Promise<T> {
+async function withConnection<T>(
+  args: Arguments,
+  changelog: Changelog,
+  work: (engine: Engine, changelog: Changelog, json: boolean) => Promise<T>,
+  opening: ReturnType<typeof openTarget>,
+  readEarly: Promise<TrackingState>,
+  parses?: KeptParses,
+): Promise<T> {
   const { target, driver } = await opening;
   try {
     const labelFilter = args.options.get('label-filter') ?? args.options.get('labels');
     const engine = new Engine(driver, changelog, {
-      liquibaseSchema: args.options.get('liquibase-schema-name'),
-      defaultSchema: args.options.get('default-schema-name') ?? target.defaultSchema,
+      ...schemasOf(args, target),
+      readEarly,
       filter: { contexts: parseContexts(args.options.get('contexts') ?? args.options.get('context-filter')), labelFilter },
       lockWaitMs: (numberOption(args, 'lock-wait', 300) ?? 300) * 1000,
       lockTimeoutMs: numberOption(args, 'lock-timeout', 5000) ?? 5000,

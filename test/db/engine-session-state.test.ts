@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadChangelog } from '../../server/src/changelog/load';
 import { parseTarget } from '../../server/src/engine/connection-url';
 import { type Driver, openDriver } from '../../server/src/engine/driver';
-import { Engine, type RunResult } from '../../server/src/engine/engine';
+import { Engine, readTrackingState, type RunResult, type TrackingState } from '../../server/src/engine/engine';
 import { initSqlParser } from '../../server/src/sql/statements';
 import { freshDatabase, testEnv } from './postgres';
 
@@ -27,9 +27,12 @@ function changelogOf(sqls: string[]) {
   return loadChangelog(join(dir, 'changelog.sql'), { searchPath: [dir] });
 }
 
+function engineOf(driver: Driver, sqls: string[], liquibaseSchema?: string, readEarly?: Promise<TrackingState>): Engine {
+  return new Engine(driver, changelogOf(sqls), { liquibaseSchema, filter: { contexts: [] }, lockWaitMs: 10_000, lockTimeoutMs: 5_000, lockRetries: 0, log: () => undefined, readEarly });
+}
+
 function update(driver: Driver, sqls: string[], liquibaseSchema?: string): Promise<RunResult> {
-  const engine = new Engine(driver, changelogOf(sqls), { liquibaseSchema, filter: { contexts: [] }, lockWaitMs: 10_000, lockTimeoutMs: 5_000, lockRetries: 0, log: () => undefined });
-  return engine.update();
+  return engineOf(driver, sqls, liquibaseSchema).update();
 }
 
 async function withDriver(name: string, work: (driver: Driver) => Promise<void>): Promise<void> {
@@ -106,3 +109,25 @@ describe.concurrent('update and the session it runs on', () => {
     });
   });
 });
+
+describe('the tracking state read while the changelog loads (the CLI reads it before it has the changelog)', () => {
+  it('gives the first plan the rows as they were read; update reads them again once it holds the lock', async () => {
+    await withDriver('read early', async (driver) => {
+      const sqls = ['CREATE TABLE a (id int);', 'CREATE TABLE b (id int);'];
+      await update(driver, sqls.slice(0, 1));
+      const readBefore = () => readTrackingState(driver, {}, { rows: true });
+      // read while the changelog loads, then another run applies changeset 2 before this command plans
+      const early = await readBefore();
+      const stale = await readBefore();
+      await update(driver, sqls);
+      const plan = await engineOf(driver, sqls, undefined, Promise.resolve(early)).plan();
+      expect(plan.changesets.map((p) => p.state)).toEqual(['ran', 'pending']);
+      // an update planned from rows read before changeset 2 ran: under the lock it runs only changeset 3
+      const engine = engineOf(driver, [...sqls, 'CREATE TABLE c (id int);'], undefined, Promise.resolve(stale));
+      const result = await engine.update();
+      expect(result.ran.map((r) => r.changeset.id)).toEqual(['3']);
+      expect(await recorded(driver)).toEqual(['1', '2', '3']);
+    });
+  });
+});
+

@@ -222,13 +222,34 @@ const CHANGELOG_EXTENSIONS = ['.yaml', '.yml', '.json', '.sql', '.xml'];
 
 /** Reads a changelog and everything it includes into one model, in Liquibase's execution order. Never throws. */
 export function loadChangelog(rootPath: string, options: LoadOptions = {}): Changelog {
-  return new ChangelogLoader(nodePath.resolve(rootPath), options).load();
+  const loader = new ChangelogLoader(nodePath.resolve(rootPath), options);
+  for (const steps = loader.load(); !steps.next().done; );
+  return loader.changelog;
 }
+
+/**
+ * loadChangelog, with `pause()` awaited between files once a few milliseconds have passed since the last: what
+ * waits on this thread meanwhile goes on (the CLI's database session connects and reads the applied rows while a
+ * changelog loads).
+ */
+export async function loadChangelogWhileWaiting(rootPath: string, options: LoadOptions, pause: () => Promise<void>, everyMs = PAUSE_EVERY_MS): Promise<Changelog> {
+  const loader = new ChangelogLoader(nodePath.resolve(rootPath), options);
+  let since = performance.now();
+  for (const steps = loader.load(); !steps.next().done; ) {
+    if (performance.now() - since < everyMs) continue;
+    await pause();
+    since = performance.now();
+  }
+  return loader.changelog;
+}
+
+/** loadChangelogWhileWaiting lets other work run this often (a database round trip's work is well under it) */
+const PAUSE_EVERY_MS = 2;
 
 class ChangelogLoader {
   private readonly reader: SourceReader;
   private readonly cache: ChangelogCache;
-  private readonly changelog: Changelog;
+  readonly changelog: Changelog;
   private readonly searchRoots: string[];
   private readonly stack: string[] = [];
 
@@ -239,7 +260,8 @@ class ChangelogLoader {
     this.searchRoots = (options.searchPath ?? []).map((p) => nodePath.resolve(p));
   }
 
-  load(): Changelog {
+  /** loads into `changelog`, a step for each file read */
+  *load(): Generator<void, void, void> {
     const scope = new PropertyScope(this.options.properties ?? {});
     const text = this.reader.readFile(this.root);
     if (text === undefined) {
@@ -247,12 +269,11 @@ class ChangelogLoader {
         rule: 'missing-file', severity: 'error', message: `Cannot read changelog ${this.root}.`, file: this.root,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       });
-      return this.changelog;
+      return;
     }
-    this.visit(this.root, text, this.rootLogicalPath(text), scope, [], []);
+    yield* this.visit(this.root, text, this.rootLogicalPath(text), scope, [], []);
     this.checkDuplicateIdentities();
     for (const file of this.changelog.files.values()) for (const finding of file.findings) this.changelog.findings.push(finding);
-    return this.changelog;
   }
 
   /** DATABASECHANGELOG.FILENAME of the root: its path relative to the search path root that holds it */
@@ -284,7 +305,7 @@ class ChangelogLoader {
     return dir;
   }
 
-  private visit(path: string, text: string, logicalPath: string, scope: PropertyScope, contexts: string[], labels: string[]): void {
+  private *visit(path: string, text: string, logicalPath: string, scope: PropertyScope, contexts: string[], labels: string[]): Generator<void, void, void> {
     if (this.stack.includes(path)) return;
     this.stack.push(path);
     const kind = kindOf(path, text);
@@ -302,6 +323,7 @@ class ChangelogLoader {
       }
     }
     this.changelog.files.set(path, file);
+    yield;
     // the index the YAML reader used (made from the previous text's): the lint and the quick fixes read it from the file
     const lines = this.cache.knownLineIndex(path, text);
     if (lines) attachLines(file, lines);
@@ -312,7 +334,7 @@ class ChangelogLoader {
     const before = (a: Range, b: Range) => a.start.line < b.start.line || (a.start.line === b.start.line && a.start.character < b.start.character);
     for (let c = 0, i = 0; c < changesets.length || i < includes.length; ) {
       if (i < includes.length && (c >= changesets.length || before(includes[i].range, changesets[c].range))) {
-        this.followInclude(includes[i++], path, logicalPath, scope, contexts, labels);
+        yield* this.followInclude(includes[i++], path, logicalPath, scope, contexts, labels);
         continue;
       }
       const changeset = changesets[c++];
@@ -347,7 +369,7 @@ class ChangelogLoader {
     return rawSqlChangelog(path, text, logicalPath, scope);
   }
 
-  private followInclude(include: Include, from: string, fromLogical: string, scope: PropertyScope, contexts: string[], labels: string[]): void {
+  private *followInclude(include: Include, from: string, fromLogical: string, scope: PropertyScope, contexts: string[], labels: string[]): Generator<void, void, void> {
     const childContexts = include.context ? [...contexts, include.context] : contexts;
     const childLabels = include.labels ? [...labels, include.labels] : labels;
     const resolved = this.resolve(include.path, from, include.relativeToChangelogFile);
@@ -362,7 +384,7 @@ class ChangelogLoader {
         this.report(from, include.pathRange, 'include-cycle', `'${include.path}' includes this file again (include cycle); Liquibase would loop.`);
         return;
       }
-      this.visit(resolved, text, this.childLogicalPath(include.path, fromLogical, include.relativeToChangelogFile), scope, childContexts, childLabels);
+      yield* this.visit(resolved, text, this.childLogicalPath(include.path, fromLogical, include.relativeToChangelogFile), scope, childContexts, childLabels);
       return;
     }
     if (!resolved || !this.reader.isDirectory(resolved)) {
@@ -380,7 +402,7 @@ class ChangelogLoader {
       const text = this.reader.readFile(file);
       if (text === undefined) continue;
       const logical = toPosix(nodePath.join(folderLogical, nodePath.relative(resolved, file)));
-      this.visit(file, text, logical, scope, childContexts, childLabels);
+      yield* this.visit(file, text, logical, scope, childContexts, childLabels);
     }
   }
 

@@ -39,6 +39,39 @@ export interface EngineSettings {
    * Without them the parser must be loaded before an update.
    */
   keptParses?: Pick<KeptParses, 'take'>;
+  /**
+   * The session's tracking tables and the applied rows, read (readTrackingState) before the changelog was loaded: the
+   * first plan() takes these rows. A command that writes reads them again once it holds the lock.
+   */
+  readEarly?: Promise<TrackingState>;
+}
+
+/** the tracking tables of a session (where DATABASECHANGELOG is, the schema changes run in) and its applied rows */
+export interface TrackingState {
+  tables: TrackingTables;
+  defaultSchema: string;
+  rows?: AppliedRow[];
+}
+
+/**
+ * Where a session's tracking tables are and which schema its changes run in, and, with `rows`, the applied rows:
+ * nothing of it needs the changelog, so the CLI reads it while the changelog loads. Writes nothing.
+ */
+export async function readTrackingState(driver: Driver, settings: Pick<EngineSettings, 'defaultSchema' | 'liquibaseSchema'>, { rows = false } = {}): Promise<TrackingState> {
+  if (settings.defaultSchema) await driver.execute(`SET search_path TO ${quoteIdent(settings.defaultSchema)}, "$user", public`);
+  // Liquibase qualifies generated names with the default schema (public.items): use the session's. In the same
+  // round trip on PostgreSQL: if this process dies in the middle of a long statement, the server would otherwise
+  // run it to the end before noticing, keeping the changeset's transaction, its locks and our advisory lock
+  // meanwhile; PostgreSQL 14+ checks the client is still there while a statement runs (older servers have no
+  // such setting: the subquery finds no row).
+  const { rows: current } = await driver.query<{ schema: string | null }>(
+    driver.kind === 'postgresql'
+      ? "SELECT current_schema() AS schema, (SELECT set_config(name, '1000', false) FROM pg_settings WHERE name = 'client_connection_check_interval') AS check_interval"
+      : 'SELECT current_schema() AS schema',
+  );
+  const schema = settings.liquibaseSchema ?? current[0]?.schema ?? 'public';
+  const tables = new TrackingTables(driver, schema);
+  return { tables, defaultSchema: settings.defaultSchema ?? current[0]?.schema ?? schema, ...(rows ? { rows: await tables.readApplied() } : {}) };
 }
 
 /** A failure the user must see as one line, with the file and line of what failed. */
@@ -125,6 +158,9 @@ export class Engine {
   private readonly sqlContext: SqlContext;
   /** whether a stretch sets its timeouts and asynchronous commit once for the session instead of in each changeset */
   private stretchSetsSession = false;
+  private initialising?: Promise<TrackingTables>;
+  /** the applied rows read with the tracking state before this engine was made, for the first plan() */
+  private earlyRows: AppliedRow[] | undefined;
   readonly deploymentId = newDeploymentId();
 
   constructor(readonly driver: Driver, private readonly changelog: Changelog, private readonly settings: EngineSettings) {
@@ -140,28 +176,21 @@ export class Engine {
     };
   }
 
-  private async init(): Promise<TrackingTables> {
-    if (this.tables) return this.tables;
-    if (this.settings.defaultSchema) await this.driver.execute(`SET search_path TO ${quoteIdent(this.settings.defaultSchema)}, "$user", public`);
-    // Liquibase qualifies generated names with the default schema (public.items): use the session's. In the same
-    // round trip on PostgreSQL: if this process dies in the middle of a long statement, the server would otherwise
-    // run it to the end before noticing, keeping the changeset's transaction, its locks and our advisory lock
-    // meanwhile; PostgreSQL 14+ checks the client is still there while a statement runs (older servers have no
-    // such setting: the subquery finds no row).
-    const { rows: current } = await this.driver.query<{ schema: string | null }>(
-      this.driver.kind === 'postgresql'
-        ? "SELECT current_schema() AS schema, (SELECT set_config(name, '1000', false) FROM pg_settings WHERE name = 'client_connection_check_interval') AS check_interval"
-        : 'SELECT current_schema() AS schema',
-    );
-    const schema = this.settings.liquibaseSchema ?? current[0]?.schema ?? 'public';
-    this.tables = new TrackingTables(this.driver, schema);
-    this.sqlContext.defaultSchema = this.settings.defaultSchema ?? current[0]?.schema ?? schema;
-    return this.tables;
+  private init(): Promise<TrackingTables> {
+    this.initialising ??= (this.settings.readEarly ?? readTrackingState(this.driver, this.settings)).then((state) => {
+      this.earlyRows = state.rows;
+      this.tables = state.tables;
+      this.sqlContext.defaultSchema = state.defaultSchema;
+      return state.tables;
+    });
+    return this.initialising;
   }
 
   async plan(): Promise<Plan> {
     const tables = await this.init();
-    return makePlan(this.changelog, await tables.readApplied(), this.settings.filter, this.checksums);
+    const early = this.earlyRows;
+    this.earlyRows = undefined;
+    return makePlan(this.changelog, early ?? (await tables.readApplied()), this.settings.filter, this.checksums);
   }
 
   private async withLock<T>(work: (tables: TrackingTables) => Promise<T>): Promise<T> {
@@ -662,8 +691,8 @@ export class Engine {
   /** The SQL update would run, without running it (preconditions are not evaluated, as in Liquibase). */
   async updateSql(options: UpdateOptions = {}): Promise<string> {
     const tables = await this.init();
-    const rows = await tables.readApplied();
-    const plan = makePlan(this.changelog, rows, this.settings.filter, this.checksums);
+    const plan = await this.plan();
+    const rows = plan.rows;
     const out: string[] = [`-- pg-changesets update-sql for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
     if (!(await tables.lockTableExists())) out.push(...tables.lockTableDdl().map((s) => `${s};`), '');
     if (!(await tables.changelogTableExists())) out.push(`${tables.changelogTableDdl()};`, '');
