@@ -307,6 +307,26 @@ describe('parsed changelog files kept on disk', () => {
     expect(store.checksum(shared[0])).toBe(changesetChecksum(shared[0]));
   });
 
+  it('gives a file two trees include, read from its entry on disk in one run, to each tree as a model of its own', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'shared.yaml'), 'databaseChangeLog:\n  - changeSet: { id: s, author: t, changes: [ { sql: SELECT 1 } ] }\n');
+    writeFileSync(join(dir, 'a.yaml'), 'databaseChangeLog:\n  - include: { file: shared.yaml, relativeToChangelogFile: true, context: in-a }\n');
+    writeFileSync(join(dir, 'b.yaml'), 'databaseChangeLog:\n  - changeSet: { id: b, author: t, changes: [ { sql: SELECT 2 } ] }\n  - include: { file: shared.yaml, relativeToChangelogFile: true, context: in-b }\n');
+    const storeDir = tempDir();
+    const run = () => {
+      const store = new ParsedFileStore(storeDir, 'b');
+      const loaded = ['a', 'b'].map((tree) => load(join(dir, `${tree}.yaml`), dir, store));
+      return loaded.map((changelog) => changelog.changesets.at(-1)!);
+    };
+    run();
+    // the first decode of the entry takes the objects JSON.parse made; the second must not hand out the same ones
+    const [inA, inB] = run();
+    expect(inA).not.toBe(inB);
+    expect(inA.changes[0]).not.toBe(inB.changes[0]);
+    expect([inA.index, inA.inheritedContexts, inB.index, inB.inheritedContexts]).toStrictEqual([0, ['in-a'], 1, ['in-b']]);
+    expect(inA.changes).toStrictEqual(inB.changes);
+  });
+
   it('keeps each tree begun in one run in a pack of its own', () => {
     const fileOf = (id: string) => ({ path: id, kind: 'yaml', changesets: [], findings: [] }) as unknown as ChangelogFile;
     const storeDir = tempDir();
