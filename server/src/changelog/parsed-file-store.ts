@@ -37,13 +37,9 @@ import { type RecordedRead, readsStillHold } from './recorded-reads';
 interface Entry {
   /**
    * the parsed file, encoded (see encode()); undefined once an entry read from a pack was decoded in place (its
-   * objects became the file's): encodedFileOf() reads it from `readLine` again then
+   * objects became the file's): encodedFileOf() reads it from `line` again then
    */
   encodedFile: unknown;
-  /** the encoded file was just read from a pack and nothing holds it: the first decode may reuse its objects */
-  unused?: boolean;
-  /** the pack line it was read from, kept when `line` is dropped (a checksum learnt) */
-  readLine?: string;
   /** MD5SUMs by the changeset's index in `file.changesets` */
   checksums: Record<number, string>;
   /** the SQL of built-in changes, by generatedKey() */
@@ -99,6 +95,8 @@ export class ParsedFileStore {
     this.group!.keys.add(key);
     let file: ChangelogFile | undefined;
     let entry = this.entries.get(key);
+    /** the entry was just read from its pack: nothing else holds the tree JSON.parse made of it */
+    const justRead = !entry;
     if (entry) {
       // a file of two trees: this tree's pack holds it as it is only when its line there is the entry's
       if (entry.line !== undefined && this.packLines.get(this.group!.pack)?.get(key) === entry.line) entry.packs.add(this.group!.pack);
@@ -107,8 +105,7 @@ export class ParsedFileStore {
     }
     if (entry) {
       try {
-        if (entry.unused) {
-          entry.unused = false;
+        if (justRead) {
           const encoded = entry.encodedFile;
           entry.encodedFile = undefined;
           file = { ...(decodeInPlace(encoded) as ChangelogFile), text };
@@ -277,7 +274,7 @@ export class ParsedFileStore {
     if (!packed) return undefined;
     try {
       const entry = JSON.parse(packed.line.slice(KEY_LENGTH + 1)) as { file: unknown; checksums?: Record<number, string>; generated?: Record<string, string[]> };
-      return { encodedFile: entry.file, unused: true, readLine: packed.line, checksums: entry.checksums ?? {}, generated: entry.generated ?? {}, line: packed.line, packs: new Set([packed.pack]) };
+      return { encodedFile: entry.file, checksums: entry.checksums ?? {}, generated: entry.generated ?? {}, line: packed.line, packs: new Set([packed.pack]) };
     } catch {
       return undefined;
     }
@@ -512,7 +509,7 @@ function put(parent: Record<string | number, unknown>, key: string | number, val
 
 /** an entry's encoded file, read again from its pack line when its first decode took the objects */
 function encodedFileOf(entry: Entry): unknown {
-  entry.encodedFile ??= (JSON.parse(entry.readLine!.slice(KEY_LENGTH + 1)) as { file: unknown }).file;
+  entry.encodedFile ??= (JSON.parse(entry.line!.slice(KEY_LENGTH + 1)) as { file: unknown }).file;
   return entry.encodedFile;
 }
 
@@ -693,6 +690,7 @@ function fnv1a64(text: string): string {
 
 /** an entry that learnt something: its pack line is made anew and every pack holding it is written again */
 function learnt(entry: Entry): void {
+  encodedFileOf(entry); // (its line, which may hold the only encoded file, is written anew)
   entry.line = undefined;
   entry.packs.clear();
 }

@@ -138,17 +138,18 @@ export class TrackingTables {
   }
 
   insertSql(row: NewRow, orderExecuted: number): { sql: string; params: unknown[] } {
-    const columns = ['ID', 'AUTHOR', 'FILENAME', 'DATEEXECUTED', 'ORDEREXECUTED', 'MD5SUM', 'DESCRIPTION', 'COMMENTS', 'EXECTYPE', 'CONTEXTS', 'LABELS', 'LIQUIBASE', 'DEPLOYMENT_ID'];
     const params: unknown[] = [row.id, row.author, row.filename, orderExecuted, row.md5sum, row.description, row.comments, row.exectype, row.contexts, row.labels, LIQUIBASE_VERSION, row.deploymentId];
+    if (row.tag !== undefined) params.push(row.tag);
+    return { sql: this.insertText(row.tag !== undefined), params };
+  }
+
+  /** the INSERT of a row, its values $1… in insertSql's order */
+  private insertText(withTag: boolean): string {
     // NOW() as Liquibase writes it: a wall-clock time in the session's TimeZone, which the drivers set to this
     // machine's zone as pgjdbc sets the JVM's (drivers/time-zone.ts), so both tools record the same local time
-    let values = '$1, $2, $3, NOW(), $4, $5, $6, $7, $8, $9, $10, $11, $12';
-    if (row.tag !== undefined) {
-      columns.push('TAG');
-      params.push(row.tag);
-      values += ', $13';
-    }
-    return { sql: `INSERT INTO ${this.changelogTable} (${columns.join(', ')}) VALUES (${values})`, params };
+    const columns = 'ID, AUTHOR, FILENAME, DATEEXECUTED, ORDEREXECUTED, MD5SUM, DESCRIPTION, COMMENTS, EXECTYPE, CONTEXTS, LABELS, LIQUIBASE, DEPLOYMENT_ID';
+    const values = '$1, $2, $3, NOW(), $4, $5, $6, $7, $8, $9, $10, $11, $12';
+    return withTag ? `INSERT INTO ${this.changelogTable} (${columns}, TAG) VALUES (${values}, $13)` : `INSERT INTO ${this.changelogTable} (${columns}) VALUES (${values})`;
   }
 
   /** The literal form Liquibase prints in update-sql output. */
@@ -189,8 +190,7 @@ export class TrackingTables {
    */
   async prepareRecording(): Promise<void> {
     if (this.recordPrepared) return;
-    const { sql } = this.insertSql({ id: '', author: '', filename: '', md5sum: '', description: '', comments: '', exectype: 'EXECUTED', contexts: null, labels: null, deploymentId: '' }, 0);
-    const prepare = `PREPARE ${RECORD_STATEMENT} AS ${sql}`;
+    const prepare = `PREPARE ${RECORD_STATEMENT} AS ${this.insertText(false)}`;
     await this.driver.execute(prepare).catch(async (error) => {
       // an earlier run on this session (the language server keeps its connection) prepared it, maybe for another schema
       if ((error as { code?: string }).code !== DUPLICATE_PREPARED_STATEMENT) throw error;
