@@ -22,6 +22,7 @@ import { TrackingTables } from './engine/tracking';
 import { verifyRollbacks } from './engine/verify';
 import { cacheFolder } from './cache-folder';
 import { KeptParses } from './sql/kept-parses';
+import { DefaultsFileError, liquibaseDefaults, type LiquibaseDefaults, SETTING_ALIASES } from './liquibase-defaults';
 import { initSqlParser } from './sql/statements';
 
 // Exit codes: 0 success; 1 the command ran and failed (error findings, a failed changeset, validation,
@@ -71,6 +72,8 @@ Options
   --contexts C                 run only changesets for these contexts (comma separated)
   --label-filter E             label expression, e.g. "v1 and !slow"
   --search-path D[,D…]         where non-relative include/sqlFile paths are found (default: .)
+  --defaults-file F            Liquibase's defaults file (default: liquibase.properties here, when
+                               there is one); LIQUIBASE_COMMAND_* variables too; flags win
   --default-schema-name S      schema the changes run in
   --liquibase-schema-name S    schema of DATABASECHANGELOG / DATABASECHANGELOGLOCK
   -D<name>=<value>             changelog parameter
@@ -97,7 +100,7 @@ const FLAGS_WITH_VALUE = new Set([
   'changelog-file', 'url', 'username', 'password', 'contexts', 'context-filter', 'label-filter', 'labels', 'search-path',
   'default-schema-name', 'liquibase-schema-name', 'lock-wait', 'lock-timeout', 'lock-retries', 'statement-timeout', 'format',
   'count', 'tag', 'date', 'changeset-identifier', 'changeset-path', 'changeset-id', 'changeset-author', 'output-file',
-  'fail-on', 'changed-since', 'config',
+  'fail-on', 'changed-since', 'config', 'defaults-file',
 ]);
 const BOOLEAN_FLAGS = new Set(['verbose', 'help']);
 
@@ -121,14 +124,15 @@ function parseArguments(argv: string[]): Arguments {
     }
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
-      const name = kebab(eq > 0 ? arg.slice(2, eq) : arg.slice(2));
+      const written = kebab(eq > 0 ? arg.slice(2, eq) : arg.slice(2));
+      const name = SETTING_ALIASES.get(written) ?? written;
       if (BOOLEAN_FLAGS.has(name)) {
         args.options.set(name, eq > 0 ? arg.slice(eq + 1) : 'true');
         continue;
       }
-      if (!FLAGS_WITH_VALUE.has(name)) throw new UsageError(`unknown option --${name}`);
+      if (!FLAGS_WITH_VALUE.has(name)) throw new UsageError(`unknown option --${written}`);
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined) throw new UsageError(`--${written} needs a value`);
       args.options.set(name, value);
       continue;
     }
@@ -138,6 +142,28 @@ function parseArguments(argv: string[]): Arguments {
   }
   if (args.options.get('help') === 'true') args.command = 'help';
   return args;
+}
+
+/**
+ * The settings Liquibase would also take from the environment and its defaults file (liquibase.properties), under
+ * the flags given: a flag wins, then the environment, then the file. lint takes its changelogs as arguments: a
+ * changelog-file from there only when none is given.
+ */
+function withLiquibaseDefaults(args: Arguments): Arguments {
+  if (args.command === undefined || args.command === 'help') return args;
+  let defaults: LiquibaseDefaults;
+  try {
+    defaults = liquibaseDefaults(args.command, args.options.get('defaults-file'), process.env, process.cwd());
+  } catch (error) {
+    if (error instanceof DefaultsFileError) throw new UsageError(error.message);
+    throw error;
+  }
+  const options = new Map(args.options);
+  for (const [name, value] of defaults.options) {
+    if (name === 'changelog-file' && args.command === 'lint' && args.positional.length) continue;
+    if (!options.has(name)) options.set(name, value);
+  }
+  return { ...args, options, properties: { ...defaults.parameters, ...args.properties } };
 }
 
 function numberOption(args: Arguments, name: string, fallback?: number): number | undefined {
@@ -291,7 +317,7 @@ function schemasOf(args: Arguments, target: ReturnType<typeof parseTarget>): { l
 
 async function openTarget(args: Arguments): Promise<{ target: ReturnType<typeof parseTarget>; driver: Driver }> {
   // a filter that does not parse must fail before anything touches the database
-  parseExpression(args.options.get('label-filter') ?? args.options.get('labels') ?? '');
+  parseExpression(args.options.get('label-filter') ?? '');
   const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
   return { target, driver: await open(args, target) };
 }
@@ -306,11 +332,11 @@ async function withConnection<T>(
 ): Promise<T> {
   const { target, driver } = await opening;
   try {
-    const labelFilter = args.options.get('label-filter') ?? args.options.get('labels');
+    const labelFilter = args.options.get('label-filter');
     const engine = new Engine(driver, changelog, {
       ...schemasOf(args, target),
       readEarly,
-      filter: { contexts: parseContexts(args.options.get('contexts') ?? args.options.get('context-filter')), labelFilter },
+      filter: { contexts: parseContexts(args.options.get('contexts')), labelFilter },
       lockWaitMs: (numberOption(args, 'lock-wait', 300) ?? 300) * 1000,
       lockTimeoutMs: numberOption(args, 'lock-timeout', 5000) ?? 5000,
       lockRetries: numberOption(args, 'lock-retries', 3) ?? 3,
@@ -703,7 +729,7 @@ function historyText(rows: { deployment_id: string | null; dateexecuted: Date | 
 
 async function main(argv: string[]): Promise<number> {
   try {
-    const args = parseArguments(argv);
+    const args = withLiquibaseDefaults(parseArguments(argv));
     if (args.command && !WITHOUT_SQL.has(args.command) && !PARSER_ON_DEMAND.has(args.command)) await initSqlParser();
     return await run(args);
   } catch (error) {

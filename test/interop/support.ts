@@ -171,12 +171,14 @@ export interface ToolInvocation {
   globalArgs?: string[];
   /** extra environment of the process (e.g. TZ) */
   env?: Record<string, string | undefined>;
+  /** no --url, --username, --password or --changelog-file: the tool takes them from its defaults file and environment */
+  bare?: boolean;
 }
 
 /** The real Liquibase: `liquibase --show-banner=false --log-level=severe [global…] <command> --url … [args…]`. */
 export function startLiquibase(run: ToolInvocation): Spawned {
   const global = ['--show-banner=false', `--log-level=${run.logLevel ?? 'severe'}`, ...(run.searchPath ? [`--search-path=${run.searchPath}`] : []), ...(run.globalArgs ?? [])];
-  const connection = [`--url=${run.db.jdbcUrl}`, `--username=${USER}`, `--password=${PASSWORD}`, ...(run.changelog ? [`--changelog-file=${run.changelog}`] : [])];
+  const connection = run.bare ? [] : [`--url=${run.db.jdbcUrl}`, `--username=${USER}`, `--password=${PASSWORD}`, ...(run.changelog ? [`--changelog-file=${run.changelog}`] : [])];
   return start(LIQUIBASE_SCRIPT, [...global, run.command, ...connection, ...(run.args ?? [])], {
     cwd: run.cwd,
     env: { JAVA_OPTS: process.env.PGCS_LIQUIBASE_JAVA_OPTS ?? FAST_JVM, LIQUIBASE_HOME: undefined, ...run.env },
@@ -190,7 +192,7 @@ export function liquibase(run: ToolInvocation): Promise<Run> {
 
 /** pgcs with the same options Liquibase gets (the JDBC URL, --username, --password). */
 export function startPgcs(run: ToolInvocation): Spawned {
-  const connection = [`--url=${run.db.jdbcUrl}`, `--username=${USER}`, `--password=${PASSWORD}`, ...(run.changelog ? [`--changelog-file=${run.changelog}`] : [])];
+  const connection = run.bare ? [] : [`--url=${run.db.jdbcUrl}`, `--username=${USER}`, `--password=${PASSWORD}`, ...(run.changelog ? [`--changelog-file=${run.changelog}`] : [])];
   return start(process.execPath, [pgcsCli(), run.command, ...(run.searchPath ? [`--search-path=${run.searchPath}`] : []), ...connection, ...(run.args ?? [])], {
     cwd: run.cwd,
     env: run.env ?? {},
