@@ -15,10 +15,10 @@ import { changesetChecksum } from './engine/checksum';
 import { ConnectionError, type Driver, openDriver } from './engine/driver';
 import { displayPath, Engine, EngineError, readTrackingState, type TrackingState } from './engine/engine';
 import { FilterSyntaxError, parseContexts, parseExpression } from './engine/filters';
-import { LockTimeoutError, releaseLocks } from './engine/lock';
+import { lockHolder, LockTimeoutError, releaseLocks } from './engine/lock';
 import type { KeptSql } from './engine/changeset-sql';
 import { type ChecksumMemo, identity } from './engine/plan';
-import { TrackingTables } from './engine/tracking';
+import { identityOf, TrackingTables } from './engine/tracking';
 import { verifyRollbacks } from './engine/verify';
 import { cacheFolder } from './cache-folder';
 import { KeptParses } from './sql/kept-parses';
@@ -35,7 +35,7 @@ const VERSION: string = packageJson.version;
 /** commands that never parse SQL (checksums are made from the text): they skip loading the parser */
 const WITHOUT_SQL = new Set([
   'help', 'status', 'history', 'validate', 'tag', 'tag-exists', 'changelog-sync', 'changelog-sync-to-tag', 'clear-checksums',
-  'release-locks', 'calculate-checksum',
+  'release-locks', 'calculate-checksum', 'list-locks', 'unexpected-changesets', 'mark-next-changeset-ran',
 ]);
 
 /**
@@ -60,8 +60,10 @@ Migrations (Liquibase's commands and flags)
   update | update-count --count N | update-to-tag --tag T | update-sql
   rollback --tag T | rollback-count --count N | rollback-to-date --date D
   rollback-sql --tag T | rollback-count-sql --count N | rollback-to-date-sql --date D
-  status [--verbose] | history | tag --tag T | tag-exists --tag T
-  changelog-sync | clear-checksums | release-locks
+  update-testing-rollback (update, roll back what it ran, update again)
+  status [--verbose] | unexpected-changesets [--verbose] | history | tag --tag T | tag-exists --tag T
+  changelog-sync | changelog-sync-to-tag --tag T | mark-next-changeset-ran | clear-checksums
+  list-locks | release-locks
   calculate-checksum --changeset-identifier file::id::author
 
 Options
@@ -370,6 +372,19 @@ function print(json: boolean, value: unknown, text: string): void {
 
 const changesetJson = (c: { id: string; author: string; logicalPath: string }) => ({ id: c.id, author: c.author, filename: c.logicalPath });
 
+/** The tracking tables of the target (in --liquibase-schema-name, else the session's schema), for commands that need no changelog. */
+async function withTrackingTables<T>(args: Arguments, work: (driver: Driver, tables: TrackingTables) => Promise<T>): Promise<T> {
+  const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
+  const driver = await open(args, target);
+  try {
+    let schema = args.options.get('liquibase-schema-name');
+    if (!schema) schema = (await driver.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
+    return await work(driver, new TrackingTables(driver, schema));
+  } finally {
+    await driver.close().catch(() => undefined);
+  }
+}
+
 async function lint(args: Arguments): Promise<number> {
   const format = args.options.get('format') ?? 'text';
   if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not ${format}`);
@@ -645,19 +660,48 @@ async function run(args: Arguments): Promise<number> {
         print(json, { cleared: true }, 'Checksums cleared; the next update writes the current ones.');
         return 0;
       });
-    case 'release-locks': {
-      const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
-      const driver = await open(args, target);
-      try {
-        let schema = args.options.get('liquibase-schema-name');
-        if (!schema) schema = (await driver.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
-        const released = await releaseLocks(driver, new TrackingTables(driver, schema));
+    case 'release-locks':
+      return withTrackingTables(args, async (driver, tables) => {
+        const released = await releaseLocks(driver, tables);
         print(args.options.get('format') === 'json', { released }, released ? 'Successfully released all database change log locks.' : 'There is no change log lock table in this database.');
         return 0;
-      } finally {
-        await driver.close().catch(() => undefined);
-      }
-    }
+      });
+    case 'list-locks':
+      return withTrackingTables(args, async (driver, tables) => {
+        const holder = await lockHolder(driver, tables);
+        print(args.options.get('format') === 'json', { locks: holder ? [holder] : [] },
+          `Database change log locks for ${driver.description}\n - ${holder ? `${holder.lockedBy ?? 'an unknown process'} since ${holder.since}` : 'No locks'}`);
+        return 0;
+      });
+    case 'unexpected-changesets':
+      return withEngine(args, async (engine, _changelog, json) => {
+        const unexpected = (await engine.plan()).unknownRows;
+        const where = engine.driver.description;
+        // Liquibase's words (scripts grep them)
+        let text = unexpected.length ? `${unexpected.length} unexpected changes were found in ${where}` : `${where} contains no unexpected changes!`;
+        if (args.options.get('verbose') === 'true') text += unexpected.map((r) => `\n     ${identityOf(r)}`).join('');
+        print(json, { unexpected: unexpected.map((r) => ({ id: r.id, author: r.author, filename: r.filename })) }, text);
+        return 0;
+      });
+    case 'mark-next-changeset-ran':
+      return withEngine(args, async (engine, _c, json) => {
+        const [marked] = await engine.changelogSync({ count: 1 });
+        print(json, { marked: marked ? changesetJson(marked) : null }, marked ? `Marked ${identity(marked)} as executed without running it.` : 'No changeset is pending: nothing marked.');
+        return 0;
+      });
+    case 'update-testing-rollback':
+      return withEngine(args, async (engine, changelog, json) => {
+        const { ran, rolledBack, ranAgain } = await engine.updateTestingRollback();
+        const ranJson = (list: typeof ran) => list.map((r) => ({ ...changesetJson(r.changeset), execType: r.execType }));
+        const lines = [
+          ...ran.map((r) => `${r.execType.padEnd(8)} ${identity(r.changeset)}`),
+          ...rolledBack.map((r) => `ROLLED BACK ${identityOf(r)}`),
+          ...ranAgain.map((r) => `${r.execType.padEnd(8)} ${identity(r.changeset)}`),
+        ];
+        print(json, { ran: ranJson(ran), rolledBack: rolledBack.map((r) => ({ id: r.id, author: r.author, filename: r.filename })), ranAgain: ranJson(ranAgain), deploymentId: engine.deploymentId },
+          `${lines.join('\n')}${lines.length ? '\n' : ''}UPDATE TESTING ROLLBACK SUMMARY: ${ran.length} run, ${rolledBack.length} rolled back, ${ranAgain.length} run again, ${changelog.changesets.length} in the changelog`);
+        return 0;
+      });
     case 'calculate-checksum': {
       const changelog = loadRoot(args);
       let wanted = args.options.get('changeset-identifier');

@@ -875,6 +875,18 @@ export class Engine {
     });
   }
 
+  /**
+   * Liquibase's update-testing-rollback: update, roll back what that update ran (newest first), update again, all
+   * under this engine's one deployment id. A rollback that fails stops it there, as in Liquibase.
+   */
+  async updateTestingRollback(): Promise<{ ran: RunResult['ran']; rolledBack: AppliedRow[]; ranAgain: RunResult['ran'] }> {
+    const first = await this.update();
+    if (first.ran.length === 0) return { ran: [], rolledBack: [], ranAgain: [] };
+    const rolledBack = await this.rollback({ count: first.ran.length });
+    const again = await this.update();
+    return { ran: first.ran, rolledBack, ranAgain: again.ran };
+  }
+
   async clearChecksums(): Promise<void> {
     await this.withLock((tables) => tables.clearChecksums());
   }

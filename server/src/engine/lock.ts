@@ -98,6 +98,13 @@ export async function releaseLocks(driver: Driver, tables: TrackingTables): Prom
   return rowCount > 0;
 }
 
+/** Who holds the change log lock and since when, as its row says (Liquibase's list-locks); undefined when no one. */
+export async function lockHolder(driver: Driver, tables: TrackingTables): Promise<{ lockedBy: string | null; since: string } | undefined> {
+  if (!(await tables.lockTableExists())) return undefined;
+  const row = await readLockRow(driver, tables);
+  return row && { lockedBy: row.lockedby, since: lockGrantedText(row.lockgranted) };
+}
+
 async function readLockRow(driver: Driver, tables: TrackingTables) {
   const { rows } = await driver.query<{ locked: boolean; lockedby: string | null; lockgranted: Date | string | null }>(
     `SELECT LOCKED AS locked, LOCKEDBY AS lockedby, LOCKGRANTED AS lockgranted FROM ${tables.lockTable} WHERE ID = 1`,
