@@ -36,6 +36,7 @@ const VERSION: string = packageJson.version;
 const WITHOUT_SQL = new Set([
   'help', 'status', 'history', 'validate', 'tag', 'tag-exists', 'changelog-sync', 'changelog-sync-to-tag', 'clear-checksums',
   'release-locks', 'calculate-checksum', 'list-locks', 'unexpected-changesets', 'mark-next-changeset-ran',
+  'changelog-sync-sql', 'changelog-sync-to-tag-sql', 'mark-next-changeset-ran-sql',
 ]);
 
 /**
@@ -60,9 +61,11 @@ Migrations (Liquibase's commands and flags)
   update | update-count --count N | update-to-tag --tag T | update-sql
   rollback --tag T | rollback-count --count N | rollback-to-date --date D
   rollback-sql --tag T | rollback-count-sql --count N | rollback-to-date-sql --date D
+  future-rollback-sql | future-rollback-count-sql --count N   (undoing what update would run)
   update-testing-rollback (update, roll back what it ran, update again)
   status [--verbose] | unexpected-changesets [--verbose] | history | tag --tag T | tag-exists --tag T
-  changelog-sync | changelog-sync-to-tag --tag T | mark-next-changeset-ran | clear-checksums
+  changelog-sync | changelog-sync-to-tag --tag T | mark-next-changeset-ran (each also -sql)
+  clear-checksums
   list-locks | release-locks
   calculate-checksum --changeset-identifier file::id::author
 
@@ -652,6 +655,20 @@ async function run(args: Arguments): Promise<number> {
       return withEngine(args, async (engine, _c, json) => {
         const synced = await engine.changelogSync(command === 'changelog-sync-to-tag' ? { toTag: required(args, 'tag') } : {});
         print(json, { synced: synced.map(changesetJson) }, `${synced.length} changeset${synced.length === 1 ? '' : 's'} marked as executed without running.`);
+        return 0;
+      });
+    case 'changelog-sync-sql':
+    case 'changelog-sync-to-tag-sql':
+    case 'mark-next-changeset-ran-sql':
+      return withEngine(args, async (engine) => {
+        const options = command === 'changelog-sync-to-tag-sql' ? { toTag: required(args, 'tag') } : command === 'mark-next-changeset-ran-sql' ? { count: 1 } : {};
+        process.stdout.write((await engine.changelogSyncSql(options, command)) + '\n');
+        return 0;
+      });
+    case 'future-rollback-sql':
+    case 'future-rollback-count-sql':
+      return withEngine(args, async (engine) => {
+        process.stdout.write((await engine.futureRollbackSql(command === 'future-rollback-count-sql' ? { count: countOf(args) } : {})) + '\n');
         return 0;
       });
     case 'clear-checksums':

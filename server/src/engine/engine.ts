@@ -693,9 +693,7 @@ export class Engine {
     const tables = await this.init();
     const plan = await this.plan();
     const rows = plan.rows;
-    const out: string[] = [`-- pg-changesets update-sql for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
-    if (!(await tables.lockTableExists())) out.push(...tables.lockTableDdl().map((s) => `${s};`), '');
-    if (!(await tables.changelogTableExists())) out.push(`${tables.changelogTableDdl()};`, '');
+    const out = await this.previewHead('update-sql', tables);
     let order = rows.reduce((m, r) => Math.max(m, r.orderexecuted), 0);
     let remaining = options.count ?? Infinity;
     for (const item of plan.changesets) {
@@ -713,7 +711,62 @@ export class Engine {
     return out.join('\n');
   }
 
+  /** A preview's head: what it is for, against what, and the tracking tables a run would create first. */
+  private async previewHead(command: string, tables: TrackingTables): Promise<string[]> {
+    const out = [`-- pg-changesets ${command} for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
+    if (!(await tables.lockTableExists())) out.push(...tables.lockTableDdl().map((s) => `${s};`), '');
+    if (!(await tables.changelogTableExists())) out.push(`${tables.changelogTableDdl()};`, '');
+    return out;
+  }
+
+  /** The rows changelogSync would write, without writing them (changelog-sync-sql, -to-tag-sql, mark-next-changeset-ran-sql). */
+  async changelogSyncSql(options: { toTag?: string; count?: number } = {}, command = 'changelog-sync-sql'): Promise<string> {
+    const tables = await this.init();
+    const plan = await this.plan();
+    const out = await this.previewHead(command, tables);
+    let order = plan.rows.reduce((m, r) => Math.max(m, r.orderexecuted), 0);
+    let synced = 0;
+    for (const item of plan.changesets) {
+      if (!item.selected || item.state !== 'pending') continue;
+      out.push(`-- Changeset ${identity(item.changeset)}`, `${tables.insertSqlLiteral(this.rowFor(item.changeset, item.checksum, 'EXECUTED'), ++order)};`, '');
+      synced++;
+      if (options.toTag && tagOf(item.changeset) === options.toTag) break;
+      if (options.count !== undefined && synced >= options.count) break;
+    }
+    return out.join('\n');
+  }
+
   // ---- rollback -----------------------------------------------------------------------------------------
+
+  /**
+   * Liquibase's future-rollback-sql (future-rollback-count-sql with `count`): the SQL that would undo what update
+   * (update-count) is about to run, once it has run: each changeset's rollback and the removal of its row, newest first.
+   */
+  async futureRollbackSql(options: { count?: number } = {}): Promise<string> {
+    const plan = await this.plan();
+    const coming = plan.changesets.filter((p) => p.selected && (p.state === 'pending' || p.state === 'rerun')).slice(0, options.count ?? Infinity);
+    const changes: Change[] = [];
+    const targets = coming.reverse().map((item) => {
+      try {
+        const statements = rollbackStatements(item.changeset, this.changelog, this.sqlContext);
+        if (item.changeset.rollback.kind === 'changes') changes.push(...item.changeset.rollback.changes);
+        return { changeset: item.changeset, statements };
+      } catch (error) {
+        if (error instanceof NoRollbackError) throw new EngineError(error.message);
+        throw error;
+      }
+    });
+    this.checkSyntax(changes);
+    const out = [`-- pg-changesets future-rollback-sql for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
+    for (const { changeset, statements } of targets) {
+      out.push(`-- Rolling Back ChangeSet: ${identity(changeset)}`);
+      for (const s of statements) {
+        for (const resolved of s.atRunTime ? await s.atRunTime(this.driver, true) : [s]) out.push(`${resolved.sql};`, '');
+      }
+      out.push(`${this.tables.deleteSqlLiteral({ id: changeset.id, author: changeset.author, filename: changeset.logicalPath })};`, '');
+    }
+    return out.join('\n');
+  }
 
   /** The applied changesets a rollback undoes, newest first, each with the changeset that knows how. */
   private async rollbackTargets(select: (rowsNewestFirst: AppliedRow[]) => AppliedRow[]): Promise<{ row: AppliedRow; changeset: Changeset; statements: PlannedStatement[] }[]> {
