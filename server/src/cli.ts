@@ -87,6 +87,7 @@ Options
   --lock-retries N             retries of a changeset that hit lock_timeout (default 3)
   --statement-timeout MS       SET statement_timeout for changesets
   --format text|json           output format
+  --output-file F              write the command's output (SQL, report, JSON) to F, not stdout
   --verbose                    status: list the changesets
 
 Exit codes: 0 success, 1 the command failed (findings, a failed changeset, validation, lock timeout),
@@ -369,8 +370,20 @@ function progress(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
+/** --output-file, open for the command's output (Liquibase's flag: what the command prints, not its messages) */
+let outputFile: number | undefined;
+
+/** the command's output: to --output-file when given, else stdout */
+function writeOutput(text: string | Uint8Array): void {
+  if (outputFile === undefined) process.stdout.write(text);
+  else {
+    const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+    for (let written = 0; written < bytes.length; ) written += fs.writeSync(outputFile, bytes, written);
+  }
+}
+
 function print(json: boolean, value: unknown, text: string): void {
-  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : text.endsWith('\n') || text === '' ? text : text + '\n');
+  writeOutput(json ? JSON.stringify(value, null, 2) + '\n' : text.endsWith('\n') || text === '' ? text : text + '\n');
 }
 
 const changesetJson = (c: { id: string; author: string; logicalPath: string }) => ({ id: c.id, author: c.author, filename: c.logicalPath });
@@ -422,7 +435,7 @@ async function lint(args: Arguments): Promise<number> {
   const store = parsedFiles();
   const keptOutput = outputInputs && store?.keptOutput(outputInputs);
   if (keptOutput) {
-    process.stdout.write(keptOutput.stdout);
+    writeOutput(keptOutput.stdout);
     process.stderr.write(keptOutput.stderr);
     return keptOutput.exitCode;
   }
@@ -480,7 +493,7 @@ async function lint(args: Arguments): Promise<number> {
   const failing = SEVERITY_RANK[failOn as Severity];
   const exitCode = findings.some((f) => SEVERITY_RANK[f.severity] >= failing) ? EXIT_FAILED : 0;
   // one write each: a write per finding costs a system call each
-  process.stdout.write(stdout);
+  writeOutput(stdout);
   process.stderr.write(stderr);
   if (outputInputs) store?.keepOutput(outputInputs, reads, { stdout, stderr, exitCode });
   return exitCode;
@@ -585,7 +598,7 @@ async function run(args: Arguments): Promise<number> {
     case 'update-to-tag-sql':
       return withEngine(args, async (engine) => {
         const options = command === 'update-count-sql' ? { count: countOf(args) } : command === 'update-to-tag-sql' ? { toTag: required(args, 'tag') } : {};
-        process.stdout.write((await engine.updateSql(options)) + '\n');
+        writeOutput((await engine.updateSql(options)) + '\n');
         return 0;
       });
     case 'rollback':
@@ -603,7 +616,7 @@ async function run(args: Arguments): Promise<number> {
     case 'rollback-to-date-sql':
       return withEngine(args, async (engine) => {
         const by = rollbackSelector(args, command === 'rollback-sql' ? 'tag' : command === 'rollback-count-sql' ? 'count' : 'date');
-        process.stdout.write((await engine.rollbackSql(by)) + '\n');
+        writeOutput((await engine.rollbackSql(by)) + '\n');
         return 0;
       });
     case 'status':
@@ -662,13 +675,13 @@ async function run(args: Arguments): Promise<number> {
     case 'mark-next-changeset-ran-sql':
       return withEngine(args, async (engine) => {
         const options = command === 'changelog-sync-to-tag-sql' ? { toTag: required(args, 'tag') } : command === 'mark-next-changeset-ran-sql' ? { count: 1 } : {};
-        process.stdout.write((await engine.changelogSyncSql(options, command)) + '\n');
+        writeOutput((await engine.changelogSyncSql(options, command)) + '\n');
         return 0;
       });
     case 'future-rollback-sql':
     case 'future-rollback-count-sql':
       return withEngine(args, async (engine) => {
-        process.stdout.write((await engine.futureRollbackSql(command === 'future-rollback-count-sql' ? { count: countOf(args) } : {})) + '\n');
+        writeOutput((await engine.futureRollbackSql(command === 'future-rollback-count-sql' ? { count: countOf(args) } : {})) + '\n');
         return 0;
       });
     case 'clear-checksums':
@@ -791,6 +804,14 @@ function historyText(rows: { deployment_id: string | null; dateexecuted: Date | 
 async function main(argv: string[]): Promise<number> {
   try {
     const args = withLiquibaseDefaults(parseArguments(argv));
+    const output = args.options.get('output-file');
+    if (output !== undefined && args.command !== 'help') {
+      try {
+        outputFile = fs.openSync(nodePath.resolve(output), 'w');
+      } catch (error) {
+        throw new UsageError(`cannot write --output-file ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    }
     if (args.command && !WITHOUT_SQL.has(args.command) && !PARSER_ON_DEMAND.has(args.command)) await initSqlParser();
     return await run(args);
   } catch (error) {
@@ -818,6 +839,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => {
+  if (outputFile !== undefined) fs.closeSync(outputFile);
   store?.save();
   keptParses?.save();
   process.exitCode = code;
