@@ -22,7 +22,7 @@ import { identityOf, TrackingTables } from './engine/tracking';
 import { verifyRollbacks } from './engine/verify';
 import { cacheFolder } from './cache-folder';
 import { KeptParses } from './sql/kept-parses';
-import { DefaultsFileError, liquibaseDefaults, type LiquibaseDefaults, SETTING_ALIASES } from './liquibase-defaults';
+import { DefaultsFileError, IGNORED_LIQUIBASE_FLAGS, liquibaseDefaults, type LiquibaseDefaults, SETTING_ALIASES, unsupportedSetting } from './liquibase-defaults';
 import { initSqlParser } from './sql/statements';
 
 // Exit codes: 0 success; 1 the command ran and failed (error findings, a failed changeset, validation,
@@ -136,10 +136,13 @@ function parseArguments(argv: string[]): Arguments {
         args.options.set(name, eq > 0 ? arg.slice(eq + 1) : 'true');
         continue;
       }
-      if (!FLAGS_WITH_VALUE.has(name)) throw new UsageError(`unknown option --${written}`);
+      const refused = unsupportedSetting(name);
+      if (refused) throw new UsageError(refused);
+      const ignored = IGNORED_LIQUIBASE_FLAGS.has(name);
+      if (!FLAGS_WITH_VALUE.has(name) && !ignored) throw new UsageError(`unknown option --${written}`);
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new UsageError(`--${written} needs a value`);
-      args.options.set(name, value);
+      if (!ignored) args.options.set(name, value);
       continue;
     }
     if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);

@@ -38,6 +38,28 @@ const SETTINGS: ReadonlyMap<string, { global?: boolean; pgcsOnly?: boolean; alia
 /** the name pgcs knows a setting by, for each of its names (--context-filter is --contexts) */
 export const SETTING_ALIASES: ReadonlyMap<string, string> = new Map([...SETTINGS].flatMap(([name, { aliases = [] }]) => aliases.map((alias) => [alias, name])));
 
+/**
+ * Liquibase settings pgcs cannot honour and must not skip: they move the tracking tables, so a run that went on
+ * without them would keep its rows where Liquibase does not look.
+ */
+const UNSUPPORTED_SETTINGS: ReadonlyMap<string, string> = new Map([
+  ['database-changelog-table-name', 'pgcs keeps its rows in DATABASECHANGELOG only'],
+  ['database-changelog-lock-table-name', 'pgcs locks with DATABASECHANGELOGLOCK only'],
+  ['liquibase-tablespace-name', 'pgcs creates the tracking tables in the default tablespace only'],
+]);
+
+/** Liquibase's global flags that change nothing pgcs does (logging, banner, JDBC driver and classpath): taken, then set aside. */
+export const IGNORED_LIQUIBASE_FLAGS: ReadonlySet<string> = new Set([
+  'classpath', 'driver', 'driver-properties-file', 'log-level', 'log-file', 'log-format', 'log-channels', 'show-banner', 'headless',
+  'hub-mode', 'mirror-console-messages-to-log', 'license-key', 'liquibase-catalog-name',
+]);
+
+/** Why pgcs refuses a setting (flag name), or undefined when it does not. */
+export function unsupportedSetting(name: string): string | undefined {
+  const why = UNSUPPORTED_SETTINGS.get(name);
+  return why && `--${name} is not supported: ${why}`;
+}
+
 /** a name as Liquibase matches it: case and word separators aside (changeLogFile = changelog-file = CHANGELOG_FILE) */
 const squashed = (name: string) => name.replace(/[-_.]/g, '').toLowerCase();
 const SETTING_BY_SQUASHED = new Map([...SETTINGS].flatMap(([name, { aliases = [] }]) => [name, ...aliases].map((n) => [squashed(n), name])));
@@ -110,7 +132,7 @@ function unescape(text: string, file: string, line: number): string {
  * What a defaults-file key sets for `command`: a setting (by its flag's name), a changelog parameter, or nothing
  * (a key pgcs has no use for, or one scoped to another command).
  */
-export function settingOfKey(key: string, command: string | undefined): { setting: string } | { parameter: string } | undefined {
+export function settingOfKey(key: string, command: string | undefined): { setting: string } | { parameter: string } | { unsupported: string } | undefined {
   if (key.startsWith('parameter.') && key.length > 'parameter.'.length) return { parameter: key.slice('parameter.'.length) };
   let name = key;
   if (name.startsWith('liquibase.command.')) {
@@ -126,7 +148,9 @@ export function settingOfKey(key: string, command: string | undefined): { settin
   }
   // (changeLogFile, Liquibase's older spelling, squashes to changelogfile too)
   const setting = SETTING_BY_SQUASHED.get(squashed(name));
-  return setting ? { setting } : undefined;
+  if (setting) return { setting };
+  const unsupported = [...UNSUPPORTED_SETTINGS.keys()].find((n) => squashed(n) === squashed(name));
+  return unsupported ? { unsupported } : undefined;
 }
 
 /** the environment variables Liquibase reads a setting from, its own name's first (none for pgcs's own settings) */
@@ -169,9 +193,10 @@ export function liquibaseDefaults(command: string | undefined, defaultsFile: str
   if (text !== undefined) {
     const shown = named ?? DEFAULTS_FILE_NAME;
     // a key given twice: the last one counts, as in java.util.Properties
-    for (const { key, value } of parseProperties(text, shown)) {
+    for (const { key, value, line } of parseProperties(text, shown)) {
       const target = settingOfKey(key, command);
       if (!target) continue;
+      if ('unsupported' in target) throw new DefaultsFileError(`${shown}:${line}: ${key} is not supported: ${UNSUPPORTED_SETTINGS.get(target.unsupported)}`);
       if ('parameter' in target) parameters[target.parameter] = value;
       else options.set(target.setting, value);
     }
@@ -179,6 +204,10 @@ export function liquibaseDefaults(command: string | undefined, defaultsFile: str
   for (const setting of SETTINGS.keys()) {
     const value = environmentVariablesOf(setting).map((variable) => env[variable]).find((v) => v !== undefined && v !== '');
     if (value !== undefined) options.set(setting, value);
+  }
+  for (const [name, why] of UNSUPPORTED_SETTINGS) {
+    const variable = `LIQUIBASE_${name.toUpperCase().replace(/-/g, '_')}`;
+    if (env[variable]) throw new DefaultsFileError(`${variable} is not supported: ${why}`);
   }
   return { options, parameters, file: text === undefined ? undefined : path };
 }

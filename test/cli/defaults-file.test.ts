@@ -75,6 +75,15 @@ describe('pgcs with a liquibase.properties', () => {
     expect(files).toEqual(new Set(['other.yaml']));
   });
 
+  it('takes Liquibase\'s logging and driver flags and sets them aside; refuses one that would move the tracking tables', () => {
+    const quiet = pgcs(['--show-banner', 'false', '--log-level=info', 'status', '--driver', 'org.postgresql.Driver', '--classpath=lib/postgresql.jar']);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toMatch(/is up to date|have not been applied/);
+    const moved = pgcs(['update', '--database-changelog-table-name=app_changelog']);
+    expect(moved.code).toBe(2);
+    expect(moved.stderr).toBe('pgcs: --database-changelog-table-name is not supported: pgcs keeps its rows in DATABASECHANGELOG only (pgcs --help shows the usage)\n');
+  });
+
   it('refuses a defaults file it was told to read and cannot find, in one line, before touching anything', () => {
     const run = pgcs(['update', '--defaults-file', 'conf/missing.properties']);
     expect(run.code).toBe(2);

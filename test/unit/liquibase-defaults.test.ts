@@ -60,6 +60,8 @@ describe('settingOfKey: what a defaults-file key sets', () => {
     ['classpath', 'update', undefined],
     ['liquibase.hub.mode', 'update', undefined],
     ['logLevel', 'update', undefined],
+    ['databaseChangeLogTableName', 'update', { unsupported: 'database-changelog-table-name' }],
+    ['liquibase.databaseChangeLogLockTableName', 'status', { unsupported: 'database-changelog-lock-table-name' }],
   ];
   for (const [key, command, expected] of cases) {
     it(`${key} (${command})`, () => expect(settingOfKey(key, command)).toEqual(expected));
@@ -122,6 +124,16 @@ describe('liquibaseDefaults', () => {
     const dir = folder({});
     expect(() => liquibaseDefaults('update', 'nope.properties', {}, dir)).toThrow(new DefaultsFileError('defaults file nope.properties not found (--defaults-file)'));
     expect(() => liquibaseDefaults('update', undefined, { LIQUIBASE_DEFAULTS_FILE: 'gone.properties' }, dir)).toThrow(new DefaultsFileError('defaults file gone.properties not found (LIQUIBASE_DEFAULTS_FILE)'));
+  });
+
+  it('refuses settings that move the tracking tables, in the file (naming its line) or the environment, rather than skip them', () => {
+    const dir = folder({ 'liquibase.properties': 'url=x\ndatabaseChangeLogTableName=app_changelog\n' });
+    expect(() => liquibaseDefaults('update', undefined, {}, dir)).toThrow(
+      new DefaultsFileError('liquibase.properties:2: databaseChangeLogTableName is not supported: pgcs keeps its rows in DATABASECHANGELOG only'),
+    );
+    expect(() => liquibaseDefaults('update', undefined, { LIQUIBASE_DATABASE_CHANGELOG_LOCK_TABLE_NAME: 'app_lock' }, folder({}))).toThrow(
+      new DefaultsFileError('LIQUIBASE_DATABASE_CHANGELOG_LOCK_TABLE_NAME is not supported: pgcs locks with DATABASECHANGELOGLOCK only'),
+    );
   });
 
   it('refuses a liquibase.properties that is a folder', () => {
