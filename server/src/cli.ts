@@ -18,7 +18,7 @@ import { FilterSyntaxError, parseContexts, parseExpression } from './engine/filt
 import { lockHolder, LockTimeoutError, releaseLocks } from './engine/lock';
 import type { KeptSql } from './engine/changeset-sql';
 import { type ChecksumMemo, identity } from './engine/plan';
-import { identityOf, TrackingTables } from './engine/tracking';
+import { identityOf, LIQUIBASE_VERSION, TrackingTables } from './engine/tracking';
 import { verifyRollbacks } from './engine/verify';
 import { cacheFolder } from './cache-folder';
 import { KeptParses } from './sql/kept-parses';
@@ -26,7 +26,7 @@ import { DefaultsFileError, IGNORED_LIQUIBASE_FLAGS, liquibaseDefaults, type Liq
 import { initSqlParser } from './sql/statements';
 
 // Exit codes: 0 success; 1 the command ran and failed (error findings, a failed changeset, validation,
-// lock timeout, pending changesets for `status --exit-code`); 2 bad usage or input the command cannot read.
+// lock timeout); 2 bad usage or input the command cannot read.
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 /** the version SARIF reports: the package's, which esbuild inlines from package.json */
@@ -34,7 +34,7 @@ const VERSION: string = packageJson.version;
 
 /** commands that never parse SQL (checksums are made from the text): they skip loading the parser */
 const WITHOUT_SQL = new Set([
-  'help', 'status', 'history', 'validate', 'tag', 'tag-exists', 'changelog-sync', 'changelog-sync-to-tag', 'clear-checksums',
+  'help', 'version', 'status', 'history', 'validate', 'tag', 'tag-exists', 'changelog-sync', 'changelog-sync-to-tag', 'clear-checksums',
   'release-locks', 'calculate-checksum', 'list-locks', 'unexpected-changesets', 'mark-next-changeset-ran',
   'changelog-sync-sql', 'changelog-sync-to-tag-sql', 'mark-next-changeset-ran-sql',
 ]);
@@ -89,6 +89,7 @@ Options
   --format text|json           output format
   --output-file F              write the command's output (SQL, report, JSON) to F, not stdout
   --verbose                    status: list the changesets
+  --version                    pgcs's version (also: pgcs version)
 
 Exit codes: 0 success, 1 the command failed (findings, a failed changeset, validation, lock timeout),
 2 bad usage or unreadable input.`;
@@ -108,7 +109,7 @@ const FLAGS_WITH_VALUE = new Set([
   'count', 'tag', 'date', 'changeset-identifier', 'changeset-path', 'changeset-id', 'changeset-author', 'output-file',
   'fail-on', 'changed-since', 'config', 'defaults-file',
 ]);
-const BOOLEAN_FLAGS = new Set(['verbose', 'help']);
+const BOOLEAN_FLAGS = new Set(['verbose', 'help', 'version']);
 
 function kebab(flag: string): string {
   return flag.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
@@ -150,6 +151,7 @@ function parseArguments(argv: string[]): Arguments {
     else args.positional.push(arg);
   }
   if (args.options.get('help') === 'true') args.command = 'help';
+  else if (args.options.get('version') === 'true') args.command = 'version';
   return args;
 }
 
@@ -159,7 +161,7 @@ function parseArguments(argv: string[]): Arguments {
  * changelog-file from there only when none is given.
  */
 function withLiquibaseDefaults(args: Arguments): Arguments {
-  if (args.command === undefined || args.command === 'help') return args;
+  if (args.command === undefined || args.command === 'help' || args.command === 'version') return args;
   let defaults: LiquibaseDefaults;
   try {
     defaults = liquibaseDefaults(args.command, args.options.get('defaults-file'), process.env, process.cwd());
@@ -768,6 +770,9 @@ async function run(args: Arguments): Promise<number> {
     }
     case 'help':
       process.stdout.write(USAGE + '\n');
+      return 0;
+    case 'version':
+      process.stdout.write(`pgcs ${VERSION} (DATABASECHANGELOG and checksums as Liquibase ${LIQUIBASE_VERSION} writes them; PostgreSQL 18 grammar)\n`);
       return 0;
     case undefined:
       process.stdout.write(USAGE + '\n');
