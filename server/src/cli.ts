@@ -18,7 +18,7 @@ import { FilterSyntaxError, parseContexts, parseExpression } from './engine/filt
 import { lockHolder, LockTimeoutError, releaseLocks } from './engine/lock';
 import type { KeptSql } from './engine/changeset-sql';
 import { type ChecksumMemo, identity } from './engine/plan';
-import { identityOf, LIQUIBASE_VERSION, TrackingTables } from './engine/tracking';
+import { DEFAULT_TRACKING_NAMES, identityOf, LIQUIBASE_VERSION, trackingTableName, type TrackingNames, TrackingTables } from './engine/tracking';
 import { verifyRollbacks } from './engine/verify';
 import { cacheFolder } from './cache-folder';
 import { KeptParses } from './sql/kept-parses';
@@ -81,6 +81,8 @@ Options
                                there is one); LIQUIBASE_COMMAND_* variables too; flags win
   --default-schema-name S      schema the changes run in
   --liquibase-schema-name S    schema of DATABASECHANGELOG / DATABASECHANGELOGLOCK
+  --database-changelog-table-name T, --database-changelog-lock-table-name T
+                               other names for those two tables
   -D<name>=<value>             changelog parameter
   --lock-wait SECONDS          wait this long for another run's lock (default 300)
   --lock-timeout MS            SET lock_timeout before each changeset (default 5000)
@@ -107,7 +109,7 @@ const FLAGS_WITH_VALUE = new Set([
   'changelog-file', 'url', 'username', 'password', 'contexts', 'context-filter', 'label-filter', 'labels', 'search-path',
   'default-schema-name', 'liquibase-schema-name', 'lock-wait', 'lock-timeout', 'lock-retries', 'statement-timeout', 'format',
   'count', 'tag', 'date', 'changeset-identifier', 'changeset-path', 'changeset-id', 'changeset-author', 'output-file',
-  'fail-on', 'changed-since', 'config', 'defaults-file',
+  'fail-on', 'changed-since', 'config', 'defaults-file', 'database-changelog-table-name', 'database-changelog-lock-table-name',
 ]);
 const BOOLEAN_FLAGS = new Set(['verbose', 'help', 'version']);
 
@@ -296,6 +298,7 @@ async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: 
   // The connection is opened while the changelog is read: the server starts its session meanwhile. Opening writes
   // nothing, and its errors come after the changelog's, as if it had been opened after.
   const root = rootOf(args);
+  trackingNamesOf(args); // a name pgcs cannot write stops it before it connects
   const kept = UPDATE_COMMANDS.has(args.command!) ? keptParsesOf(root) : undefined;
   // with no parse kept, the parser loads now: its WASM compiles on V8's threads while this one reads the changelog
   // (a failure is met again where the engine awaits it)
@@ -304,7 +307,7 @@ async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: 
   opening.catch(() => undefined);
   // Once open, the session reads where its tracking tables are and, for a command that starts by planning, the
   // applied rows: the changelog loads meanwhile, pausing between files for the session's messages (reads only)
-  const readEarly = opening.then(({ target, driver }) => readTrackingState(driver, schemasOf(args, target), { rows: PLANNING_COMMANDS.has(args.command!) }));
+  const readEarly = opening.then(({ target, driver }) => readTrackingState(driver, trackingOf(args, target), { rows: PLANNING_COMMANDS.has(args.command!) }));
   readEarly.catch(() => undefined);
   // one turn of the event loop, for the socket to connect and the session's first message to leave (and the
   // parser's loading to start) before the reading
@@ -322,8 +325,23 @@ async function withEngine<T>(args: Arguments, work: (engine: Engine, changelog: 
 /** commands whose first question to the database is the plan: their applied rows are read while the changelog loads */
 const PLANNING_COMMANDS = new Set(['status', 'validate', ...UPDATE_COMMANDS, 'update-sql', 'update-count-sql', 'update-to-tag-sql']);
 
-function schemasOf(args: Arguments, target: ReturnType<typeof parseTarget>): { liquibaseSchema?: string; defaultSchema?: string } {
-  return { liquibaseSchema: args.options.get('liquibase-schema-name'), defaultSchema: args.options.get('default-schema-name') ?? target.defaultSchema };
+/** where the tracking tables are and what they are called, and the schema changes run in */
+function trackingOf(args: Arguments, target: ReturnType<typeof parseTarget>): { liquibaseSchema?: string; defaultSchema?: string; trackingNames: TrackingNames } {
+  return { liquibaseSchema: args.options.get('liquibase-schema-name'), defaultSchema: args.options.get('default-schema-name') ?? target.defaultSchema, trackingNames: trackingNamesOf(args) };
+}
+
+/** --database-changelog-table-name and --database-changelog-lock-table-name, as Liquibase writes them into SQL */
+function trackingNamesOf(args: Arguments): TrackingNames {
+  const named = (flag: string, fallback: string) => {
+    const given = args.options.get(flag);
+    if (given === undefined) return fallback;
+    const name = trackingTableName(given);
+    if (!name) throw new UsageError(`--${flag} must be a plain table name (letters, digits, _), not '${given}'`);
+    return name;
+  };
+  const names = { changelog: named('database-changelog-table-name', DEFAULT_TRACKING_NAMES.changelog), lock: named('database-changelog-lock-table-name', DEFAULT_TRACKING_NAMES.lock) };
+  if (names.changelog === names.lock) throw new UsageError(`the change log table and its lock table cannot both be ${names.lock}`);
+  return names;
 }
 
 async function openTarget(args: Arguments): Promise<{ target: ReturnType<typeof parseTarget>; driver: Driver }> {
@@ -345,7 +363,7 @@ async function withConnection<T>(
   try {
     const labelFilter = args.options.get('label-filter');
     const engine = new Engine(driver, changelog, {
-      ...schemasOf(args, target),
+      ...trackingOf(args, target),
       readEarly,
       filter: { contexts: parseContexts(args.options.get('contexts')), labelFilter },
       lockWaitMs: (numberOption(args, 'lock-wait', 300) ?? 300) * 1000,
@@ -395,12 +413,13 @@ const changesetJson = (c: { id: string; author: string; logicalPath: string }) =
 
 /** The tracking tables of the target (in --liquibase-schema-name, else the session's schema), for commands that need no changelog. */
 async function withTrackingTables<T>(args: Arguments, work: (driver: Driver, tables: TrackingTables) => Promise<T>): Promise<T> {
+  const names = trackingNamesOf(args);
   const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
   const driver = await open(args, target);
   try {
     let schema = args.options.get('liquibase-schema-name');
     if (!schema) schema = (await driver.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
-    return await work(driver, new TrackingTables(driver, schema));
+    return await work(driver, new TrackingTables(driver, schema, names));
   } finally {
     await driver.close().catch(() => undefined);
   }

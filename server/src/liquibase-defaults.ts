@@ -28,6 +28,8 @@ const SETTINGS: ReadonlyMap<string, { global?: boolean; pgcsOnly?: boolean; alia
   ['default-schema-name', {}],
   ['search-path', { global: true }],
   ['liquibase-schema-name', { global: true }],
+  ['database-changelog-table-name', { global: true }],
+  ['database-changelog-lock-table-name', { global: true }],
   // pgcs's own: a team may keep them beside Liquibase's (Liquibase skips them)
   ['lock-wait', { pgcsOnly: true }],
   ['lock-timeout', { pgcsOnly: true }],
@@ -39,12 +41,10 @@ const SETTINGS: ReadonlyMap<string, { global?: boolean; pgcsOnly?: boolean; alia
 export const SETTING_ALIASES: ReadonlyMap<string, string> = new Map([...SETTINGS].flatMap(([name, { aliases = [] }]) => aliases.map((alias) => [alias, name])));
 
 /**
- * Liquibase settings pgcs cannot honour and must not skip: they move the tracking tables, so a run that went on
- * without them would keep its rows where Liquibase does not look.
+ * Liquibase settings pgcs cannot honour and must not skip: a run that went on without them would make its tracking
+ * tables other than Liquibase makes them.
  */
 const UNSUPPORTED_SETTINGS: ReadonlyMap<string, string> = new Map([
-  ['database-changelog-table-name', 'pgcs keeps its rows in DATABASECHANGELOG only'],
-  ['database-changelog-lock-table-name', 'pgcs locks with DATABASECHANGELOGLOCK only'],
   ['liquibase-tablespace-name', 'pgcs creates the tracking tables in the default tablespace only'],
 ]);
 

@@ -75,13 +75,16 @@ describe('pgcs with a liquibase.properties', () => {
     expect(files).toEqual(new Set(['other.yaml']));
   });
 
-  it('takes Liquibase\'s logging and driver flags and sets them aside; refuses one that would move the tracking tables', () => {
+  it('takes Liquibase\'s logging and driver flags and sets them aside; refuses what it cannot honour, before connecting', () => {
     const quiet = pgcs(['--show-banner', 'false', '--log-level=info', 'status', '--driver', 'org.postgresql.Driver', '--classpath=lib/postgresql.jar']);
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stdout).toMatch(/is up to date|have not been applied/);
-    const moved = pgcs(['update', '--database-changelog-table-name=app_changelog']);
+    const moved = pgcs(['update', '--liquibase-tablespace-name=fast']);
     expect(moved.code).toBe(2);
-    expect(moved.stderr).toBe('pgcs: --database-changelog-table-name is not supported: pgcs keeps its rows in DATABASECHANGELOG only (pgcs --help shows the usage)\n');
+    expect(moved.stderr).toBe('pgcs: --liquibase-tablespace-name is not supported: pgcs creates the tracking tables in the default tablespace only (pgcs --help shows the usage)\n');
+    const quoted = pgcs(['update', '--database-changelog-table-name', 'app-changelog']);
+    expect(quoted.code).toBe(2);
+    expect(quoted.stderr).toBe("pgcs: --database-changelog-table-name must be a plain table name (letters, digits, _), not 'app-changelog' (pgcs --help shows the usage)\n");
   });
 
   it('refuses a defaults file it was told to read and cannot find, in one line, before touching anything', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { freshDatabase, PASSWORD, USER } from '../db/postgres';
-import { describeRun, interopUnavailable, liquibase, pgcs, readRows, type Run, type ToolInvocation, withClient } from './support';
+import { describeRun, interopUnavailable, liquibase, pgcs, readRows, type Run, schemaOf, type ToolInvocation, withClient } from './support';
 
 const missing = interopUnavailable();
 const work = mkdtempSync(path.join(tmpdir(), 'pgcs-interop-defaults-'));
@@ -86,5 +86,36 @@ describe.skipIf(missing !== undefined)('Liquibase and pgcs read the same liquiba
     expect(rows.map((r) => `${r.id} ${r.exectype} ${r.contexts ?? ''}`)).toEqual(['1 EXECUTED ', '2 EXECUTED later']);
     const tables = await withClient(db.url, async (client) => (await client.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`)).rows.map((r) => r.t));
     expect(tables).toEqual(['databasechangelog', 'databasechangeloglock', 'later_table', 'orders']);
+  });
+
+  it('share tracking tables of other names (databaseChangeLogTableName, databaseChangeLogLockTableName), made alike by either', async ({ expect }) => {
+    const [shared, pgcsOnly] = await Promise.all([freshDatabase('tracking names shared'), freshDatabase('tracking names pgcs')]);
+    const project = (db: typeof shared) => {
+      const dir = mkdtempSync(path.join(work, 'names-'));
+      writeFileSync(path.join(dir, 'changelog.yaml'), CHANGELOG);
+      writeFileSync(
+        path.join(dir, 'liquibase.properties'),
+        `changeLogFile=changelog.yaml\nurl=${db.jdbcUrl}\nusername=${USER}\npassword=${PASSWORD}\nparameter.table=orders\ncontexts=later\ndatabaseChangeLogTableName=App_Changelog\ndatabaseChangeLogLockTableName=app_lock\n`,
+      );
+      return dir;
+    };
+    const sharedDir = project(shared);
+    const first = await liquibase({ db: shared, cwd: sharedDir, command: 'update-count', args: ['--count=1'], bare: true });
+    expect(first.code, describeRun('Liquibase', first)).toBe(0);
+    const rest = await pgcs({ db: shared, cwd: sharedDir, command: 'update', bare: true });
+    expect(rest.code, describeRun('pgcs', rest)).toBe(0);
+    const status = await liquibase({ db: shared, cwd: sharedDir, command: 'status', bare: true });
+    expect(status.code, describeRun('Liquibase', status)).toBe(0);
+    expect(status.stdout).toMatch(/is up to date/);
+    const alone = await pgcs({ db: pgcsOnly, cwd: project(pgcsOnly), command: 'update', bare: true });
+    expect(alone.code, describeRun('pgcs', alone)).toBe(0);
+
+    const rowsIn = (db: typeof shared) => withClient(db.url, async (c) => (await c.query<{ r: string }>(`SELECT id || ' ' || exectype AS r FROM app_changelog ORDER BY orderexecuted`)).rows.map((x) => x.r));
+    expect(await rowsIn(shared)).toEqual(['1 EXECUTED', '2 EXECUTED', '3 EXECUTED']);
+    expect(await rowsIn(pgcsOnly)).toEqual(await rowsIn(shared));
+    // no DATABASECHANGELOG anywhere; the tables pgcs made alone are the ones Liquibase made (columns, types, keys)
+    expect(await schemaOf(pgcsOnly)).toEqual(await schemaOf(shared));
+    expect(Object.keys(await schemaOf(shared)).filter((k) => /databasechangelog/i.test(k))).toEqual([]);
+    expect(Object.keys(await schemaOf(shared)).some((k) => k.includes('app_lock_pkey'))).toBe(true);
   });
 });

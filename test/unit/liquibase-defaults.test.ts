@@ -60,8 +60,9 @@ describe('settingOfKey: what a defaults-file key sets', () => {
     ['classpath', 'update', undefined],
     ['liquibase.hub.mode', 'update', undefined],
     ['logLevel', 'update', undefined],
-    ['databaseChangeLogTableName', 'update', { unsupported: 'database-changelog-table-name' }],
-    ['liquibase.databaseChangeLogLockTableName', 'status', { unsupported: 'database-changelog-lock-table-name' }],
+    ['databaseChangeLogTableName', 'update', { setting: 'database-changelog-table-name' }],
+    ['liquibase.databaseChangeLogLockTableName', 'status', { setting: 'database-changelog-lock-table-name' }],
+    ['liquibaseTablespaceName', 'update', { unsupported: 'liquibase-tablespace-name' }],
   ];
   for (const [key, command, expected] of cases) {
     it(`${key} (${command})`, () => expect(settingOfKey(key, command)).toEqual(expected));
@@ -76,6 +77,7 @@ describe('environmentVariablesOf: the variables Liquibase reads a setting from',
     ['label-filter', ['LIQUIBASE_COMMAND_LABEL_FILTER', 'LIQUIBASE_COMMAND_LABELS']],
     ['search-path', ['LIQUIBASE_SEARCH_PATH']],
     ['liquibase-schema-name', ['LIQUIBASE_LIQUIBASE_SCHEMA_NAME']],
+    ['database-changelog-table-name', ['LIQUIBASE_DATABASE_CHANGELOG_TABLE_NAME']],
     ['lock-wait', []],
   ];
   for (const [setting, expected] of cases) it(setting, () => expect(environmentVariablesOf(setting)).toEqual(expected));
@@ -126,14 +128,20 @@ describe('liquibaseDefaults', () => {
     expect(() => liquibaseDefaults('update', undefined, { LIQUIBASE_DEFAULTS_FILE: 'gone.properties' }, dir)).toThrow(new DefaultsFileError('defaults file gone.properties not found (LIQUIBASE_DEFAULTS_FILE)'));
   });
 
-  it('refuses settings that move the tracking tables, in the file (naming its line) or the environment, rather than skip them', () => {
-    const dir = folder({ 'liquibase.properties': 'url=x\ndatabaseChangeLogTableName=app_changelog\n' });
+  it('refuses a setting it cannot honour, in the file (naming its line) or the environment, rather than skip it', () => {
+    const dir = folder({ 'liquibase.properties': 'url=x\nliquibaseTablespaceName=fast\n' });
     expect(() => liquibaseDefaults('update', undefined, {}, dir)).toThrow(
-      new DefaultsFileError('liquibase.properties:2: databaseChangeLogTableName is not supported: pgcs keeps its rows in DATABASECHANGELOG only'),
+      new DefaultsFileError('liquibase.properties:2: liquibaseTablespaceName is not supported: pgcs creates the tracking tables in the default tablespace only'),
     );
-    expect(() => liquibaseDefaults('update', undefined, { LIQUIBASE_DATABASE_CHANGELOG_LOCK_TABLE_NAME: 'app_lock' }, folder({}))).toThrow(
-      new DefaultsFileError('LIQUIBASE_DATABASE_CHANGELOG_LOCK_TABLE_NAME is not supported: pgcs locks with DATABASECHANGELOGLOCK only'),
+    expect(() => liquibaseDefaults('update', undefined, { LIQUIBASE_LIQUIBASE_TABLESPACE_NAME: 'fast' }, folder({}))).toThrow(
+      new DefaultsFileError('LIQUIBASE_LIQUIBASE_TABLESPACE_NAME is not supported: pgcs creates the tracking tables in the default tablespace only'),
     );
+  });
+
+  it('takes the tracking tables\' names from the file and from LIQUIBASE_DATABASE_CHANGELOG_TABLE_NAME', () => {
+    const dir = folder({ 'liquibase.properties': 'databaseChangeLogTableName=App_Changelog\ndatabaseChangeLogLockTableName=app_lock\n' });
+    const got = liquibaseDefaults('update', undefined, { LIQUIBASE_DATABASE_CHANGELOG_TABLE_NAME: 'env_changelog' }, dir);
+    expect(Object.fromEntries(got.options)).toEqual({ 'database-changelog-table-name': 'env_changelog', 'database-changelog-lock-table-name': 'app_lock' });
   });
 
   it('refuses a liquibase.properties that is a folder', () => {

@@ -11,11 +11,13 @@ import { commentsOf, contextsOf, descriptionOf, labelsOf } from './tracking-colu
 import { parsedSql, sqlRange } from '../sql/analyse';
 import { executionParse, type KeptParses, parsedForRun } from '../sql/kept-parses';
 import { initSqlParser } from '../sql/statements';
-import { AppliedRow, ExecType, identityOf, newDeploymentId, NewRow, TrackingTables } from './tracking';
+import { AppliedRow, ExecType, identityOf, newDeploymentId, NewRow, TrackingNames, TrackingTables } from './tracking';
 
 export interface EngineSettings {
   /** where DATABASECHANGELOG lives (--liquibase-schema-name); default: the connection's current schema */
   liquibaseSchema?: string;
+  /** the tracking tables' names, when not DATABASECHANGELOG and DATABASECHANGELOGLOCK */
+  trackingNames?: TrackingNames;
   /** --default-schema-name: the schema changes run in */
   defaultSchema?: string;
   filter: RunFilter;
@@ -57,7 +59,7 @@ export interface TrackingState {
  * Where a session's tracking tables are and which schema its changes run in, and, with `rows`, the applied rows:
  * nothing of it needs the changelog, so the CLI reads it while the changelog loads. Writes nothing.
  */
-export async function readTrackingState(driver: Driver, settings: Pick<EngineSettings, 'defaultSchema' | 'liquibaseSchema'>, { rows = false } = {}): Promise<TrackingState> {
+export async function readTrackingState(driver: Driver, settings: Pick<EngineSettings, 'defaultSchema' | 'liquibaseSchema' | 'trackingNames'>, { rows = false } = {}): Promise<TrackingState> {
   if (settings.defaultSchema) await driver.execute(`SET search_path TO ${quoteIdent(settings.defaultSchema)}, "$user", public`);
   // Liquibase qualifies generated names with the default schema (public.items): use the session's. In the same
   // round trip on PostgreSQL: if this process dies in the middle of a long statement, the server would otherwise
@@ -70,7 +72,7 @@ export async function readTrackingState(driver: Driver, settings: Pick<EngineSet
       : 'SELECT current_schema() AS schema',
   );
   const schema = settings.liquibaseSchema ?? current[0]?.schema ?? 'public';
-  const tables = new TrackingTables(driver, schema);
+  const tables = new TrackingTables(driver, schema, settings.trackingNames);
   return { tables, defaultSchema: settings.defaultSchema ?? current[0]?.schema ?? schema, ...(rows ? { rows: await tables.readApplied() } : {}) };
 }
 

@@ -41,6 +41,23 @@ export interface NewRow {
 const RECORD_STATEMENT = 'pgcs_record_changeset';
 const DUPLICATE_PREPARED_STATEMENT = '42P05';
 
+/** the tracking tables' names (Liquibase's --database-changelog-table-name and --database-changelog-lock-table-name) */
+export interface TrackingNames {
+  changelog: string;
+  lock: string;
+}
+
+export const DEFAULT_TRACKING_NAMES: TrackingNames = { changelog: 'databasechangelog', lock: 'databasechangeloglock' };
+
+/**
+ * A tracking table's name as Liquibase writes it into SQL on PostgreSQL: unquoted, so PostgreSQL keeps it in lower
+ * case (App_Changelog is app_changelog). Undefined for a name that would need quotes: Liquibase quotes those and pgcs
+ * does not follow it there.
+ */
+export function trackingTableName(name: string): string | undefined {
+  return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) && name.length <= 63 ? name.toLowerCase() : undefined;
+}
+
 export function identityOf(row: { filename: string; id: string; author: string }): string {
   return `${row.filename}::${row.id}::${row.author}`;
 }
@@ -59,18 +76,18 @@ export class TrackingTables {
   readonly lockTable: string;
   private recordPrepared = false;
 
-  constructor(private readonly driver: Driver, readonly schema: string) {
+  constructor(private readonly driver: Driver, readonly schema: string, readonly names: TrackingNames = DEFAULT_TRACKING_NAMES) {
     const prefix = quoteSchemaIfNeeded(schema);
-    this.changelogTable = `${prefix}.databasechangelog`;
-    this.lockTable = `${prefix}.databasechangeloglock`;
+    this.changelogTable = `${prefix}.${names.changelog}`;
+    this.lockTable = `${prefix}.${names.lock}`;
   }
 
   async changelogTableExists(): Promise<boolean> {
-    return this.tableExists('databasechangelog');
+    return this.tableExists(this.names.changelog);
   }
 
   async lockTableExists(): Promise<boolean> {
-    return this.tableExists('databasechangeloglock');
+    return this.tableExists(this.names.lock);
   }
 
   private async tableExists(name: string): Promise<boolean> {
@@ -84,7 +101,7 @@ export class TrackingTables {
 
   lockTableDdl(): string[] {
     return [
-      `CREATE TABLE ${this.lockTable} (ID INTEGER NOT NULL, LOCKED BOOLEAN NOT NULL, LOCKGRANTED TIMESTAMP WITHOUT TIME ZONE, LOCKEDBY VARCHAR(255), CONSTRAINT databasechangeloglock_pkey PRIMARY KEY (ID))`,
+      `CREATE TABLE ${this.lockTable} (ID INTEGER NOT NULL, LOCKED BOOLEAN NOT NULL, LOCKGRANTED TIMESTAMP WITHOUT TIME ZONE, LOCKEDBY VARCHAR(255), CONSTRAINT ${this.names.lock}_pkey PRIMARY KEY (ID))`,
       `DELETE FROM ${this.lockTable}`,
       `INSERT INTO ${this.lockTable} (ID, LOCKED) VALUES (1, FALSE)`,
     ];
