@@ -98,6 +98,24 @@ const STRETCH_CHANGESETS = 100;
 const FIRST_STRETCH_CHANGESETS = 20;
 const STRETCH_CHARACTERS = 1 << 20;
 
+/** changelog-sync's reach: up to the changeset that tags `toTag`, or `count` changesets (mark-next-changeset-ran: 1) */
+interface SyncOptions {
+  toTag?: string;
+  count?: number;
+}
+
+/** The pending changesets changelog-sync marks as executed, in run order. */
+function toSync(plan: Plan, options: SyncOptions): PlannedChangeset[] {
+  const out: PlannedChangeset[] = [];
+  for (const item of plan.changesets) {
+    if (!item.selected || item.state !== 'pending') continue;
+    out.push(item);
+    if (options.toTag && tagOf(item.changeset) === options.toTag) break;
+    if (options.count !== undefined && out.length >= options.count) break;
+  }
+  return out;
+}
+
 function tagOf(changeset: Changeset): unknown {
   return changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;
 }
@@ -722,18 +740,13 @@ export class Engine {
   }
 
   /** The rows changelogSync would write, without writing them (changelog-sync-sql, -to-tag-sql, mark-next-changeset-ran-sql). */
-  async changelogSyncSql(options: { toTag?: string; count?: number } = {}, command = 'changelog-sync-sql'): Promise<string> {
+  async changelogSyncSql(options: SyncOptions = {}, command = 'changelog-sync-sql'): Promise<string> {
     const tables = await this.init();
     const plan = await this.plan();
     const out = await this.previewHead(command, tables);
     let order = plan.rows.reduce((m, r) => Math.max(m, r.orderexecuted), 0);
-    let synced = 0;
-    for (const item of plan.changesets) {
-      if (!item.selected || item.state !== 'pending') continue;
+    for (const item of toSync(plan, options)) {
       out.push(`-- Changeset ${identity(item.changeset)}`, `${tables.insertSqlLiteral(this.rowFor(item.changeset, item.checksum, 'EXECUTED'), ++order)};`, '');
-      synced++;
-      if (options.toTag && tagOf(item.changeset) === options.toTag) break;
-      if (options.count !== undefined && synced >= options.count) break;
     }
     return out.join('\n');
   }
@@ -759,13 +772,18 @@ export class Engine {
       }
     });
     this.checkSyntax(changes);
-    const out = [`-- pg-changesets future-rollback-sql for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
-    for (const { changeset, statements } of targets) {
-      out.push(`-- Rolling Back ChangeSet: ${identity(changeset)}`);
+    return this.rollbackSqlText('future-rollback-sql', targets.map(({ changeset, statements }) => ({ row: { id: changeset.id, author: changeset.author, filename: changeset.logicalPath }, statements })));
+  }
+
+  /** The SQL of rollbacks, newest first: each changeset's statements, then the removal of its row. */
+  private async rollbackSqlText(command: string, targets: { row: { id: string; author: string; filename: string }; statements: PlannedStatement[] }[]): Promise<string> {
+    const out = [`-- pg-changesets ${command} for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
+    for (const { row, statements } of targets) {
+      out.push(`-- Rolling Back ChangeSet: ${identityOf(row)}`);
       for (const s of statements) {
         for (const resolved of s.atRunTime ? await s.atRunTime(this.driver, true) : [s]) out.push(`${resolved.sql};`, '');
       }
-      out.push(`${this.tables.deleteSqlLiteral({ id: changeset.id, author: changeset.author, filename: changeset.logicalPath })};`, '');
+      out.push(`${this.tables.deleteSqlLiteral(row)};`, '');
     }
     return out.join('\n');
   }
@@ -877,18 +895,9 @@ export class Engine {
   }
 
   async rollbackSql(by: RollbackSelection): Promise<string> {
-    const tables = await this.init();
+    await this.init();
     const select = await this.selector(by);
-    const targets = await this.rollbackTargets(select);
-    const out = [`-- pg-changesets rollback SQL for ${displayPath(this.changelog.root)}`, `-- Against: ${this.driver.description}`, ''];
-    for (const target of targets) {
-      out.push(`-- Rolling Back ChangeSet: ${identityOf(target.row)}`);
-      for (const s of target.statements) {
-        for (const resolved of s.atRunTime ? await s.atRunTime(this.driver, true) : [s]) out.push(`${resolved.sql};`, '');
-      }
-      out.push(`${tables.deleteSqlLiteral(target.row)};`, '');
-    }
-    return out.join('\n');
+    return this.rollbackSqlText('rollback SQL', await this.rollbackTargets(select));
   }
 
   // ---- the rest -----------------------------------------------------------------------------------------
@@ -913,18 +922,14 @@ export class Engine {
   }
 
   /** changelog-sync: records every pending changeset as executed without running it. */
-  async changelogSync(options: { toTag?: string; count?: number } = {}): Promise<Changeset[]> {
+  async changelogSync(options: SyncOptions = {}): Promise<Changeset[]> {
     return this.withLock(async (tables) => {
       const plan = makePlan(this.changelog, await tables.readApplied(), this.settings.filter, this.checksums);
       let order = await tables.maxOrderExecuted();
       const synced: Changeset[] = [];
-      for (const item of plan.changesets) {
-        if (!item.selected || item.state !== 'pending') continue;
+      for (const item of toSync(plan, options)) {
         await tables.insert(this.rowFor(item.changeset, item.checksum, 'EXECUTED'), ++order);
         synced.push(item.changeset);
-        const tag = item.changeset.changes.find((c) => c.type === 'tagDatabase')?.params.tag?.value;
-        if (options.toTag && tag === options.toTag) break;
-        if (options.count !== undefined && synced.length >= options.count) break;
       }
       return synced;
     });
