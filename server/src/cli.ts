@@ -410,16 +410,14 @@ function print(json: boolean, value: unknown, text: string): void {
 }
 
 const changesetJson = (c: { id: string; author: string; logicalPath: string }) => ({ id: c.id, author: c.author, filename: c.logicalPath });
+const rowJson = (r: { id: string; author: string; filename: string }) => ({ id: r.id, author: r.author, filename: r.filename });
 
 /** The tracking tables of the target (in --liquibase-schema-name, else the session's schema), for commands that need no changelog. */
 async function withTrackingTables<T>(args: Arguments, work: (driver: Driver, tables: TrackingTables) => Promise<T>): Promise<T> {
-  const names = trackingNamesOf(args);
-  const target = parseTarget({ url: args.options.get('url'), username: args.options.get('username'), password: args.options.get('password'), env: process.env, cwd: process.cwd() });
-  const driver = await open(args, target);
+  trackingNamesOf(args); // a name pgcs cannot write stops it before it connects
+  const { target, driver } = await openTarget(args);
   try {
-    let schema = args.options.get('liquibase-schema-name');
-    if (!schema) schema = (await driver.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
-    return await work(driver, new TrackingTables(driver, schema, names));
+    return await work(driver, (await readTrackingState(driver, trackingOf(args, target))).tables);
   } finally {
     await driver.close().catch(() => undefined);
   }
@@ -631,7 +629,7 @@ async function run(args: Arguments): Promise<number> {
       return withEngine(args, async (engine, _changelog, json) => {
         const by = rollbackSelector(args, command === 'rollback' ? 'tag' : command === 'rollback-count' ? 'count' : 'date');
         const rows = await engine.rollback(by);
-        print(json, { rolledBack: rows.map((r) => ({ id: r.id, author: r.author, filename: r.filename })) },
+        print(json, { rolledBack: rows.map(rowJson) },
           `${rows.map((r) => `ROLLED BACK ${r.filename}::${r.id}::${r.author}`).join('\n')}${rows.length ? '\n' : ''}${rows.length} changeset${rows.length === 1 ? '' : 's'} rolled back`);
         return 0;
       });
@@ -657,7 +655,7 @@ async function run(args: Arguments): Promise<number> {
           upToDate: pending.length === 0,
           pending: pending.map((p) => ({ ...changesetJson(p.changeset), state: p.state })),
           edited: edited.map((p) => ({ ...changesetJson(p.changeset), stored: p.row!.md5sum, current: p.checksum })),
-          notInChangelog: plan.unknownRows.map((r) => ({ id: r.id, author: r.author, filename: r.filename })),
+          notInChangelog: plan.unknownRows.map(rowJson),
         }, text);
         return 0;
       });
@@ -734,7 +732,7 @@ async function run(args: Arguments): Promise<number> {
         // Liquibase's words (scripts grep them)
         let text = unexpected.length ? `${unexpected.length} unexpected changes were found in ${where}` : `${where} contains no unexpected changes!`;
         if (args.options.get('verbose') === 'true') text += unexpected.map((r) => `\n     ${identityOf(r)}`).join('');
-        print(json, { unexpected: unexpected.map((r) => ({ id: r.id, author: r.author, filename: r.filename })) }, text);
+        print(json, { unexpected: unexpected.map(rowJson) }, text);
         return 0;
       });
     case 'mark-next-changeset-ran':
@@ -752,7 +750,7 @@ async function run(args: Arguments): Promise<number> {
           ...rolledBack.map((r) => `ROLLED BACK ${identityOf(r)}`),
           ...ranAgain.map((r) => `${r.execType.padEnd(8)} ${identity(r.changeset)}`),
         ];
-        print(json, { ran: ranJson(ran), rolledBack: rolledBack.map((r) => ({ id: r.id, author: r.author, filename: r.filename })), ranAgain: ranJson(ranAgain), deploymentId: engine.deploymentId },
+        print(json, { ran: ranJson(ran), rolledBack: rolledBack.map(rowJson), ranAgain: ranJson(ranAgain), deploymentId: engine.deploymentId },
           `${lines.join('\n')}${lines.length ? '\n' : ''}UPDATE TESTING ROLLBACK SUMMARY: ${ran.length} run, ${rolledBack.length} rolled back, ${ranAgain.length} run again, ${changelog.changesets.length} in the changelog`);
         return 0;
       });
